@@ -1,0 +1,87 @@
+/**
+ * The one error class of medfed. Every error a user can meet carries a typed code
+ * (documented in docs/errors.md), a message that says what is wrong and what to do,
+ * and optionally where (file:line:column or a spec path) and the underlying cause.
+ * Across a thread or network boundary errors travel as values (`toJSON` / `fromJSON`).
+ */
+export const ErrorCodes = {
+  /** A job spec or config value is invalid (wrong key, type or range). */
+  CONFIG_INVALID: 'MEDFED_ERR_CONFIG_INVALID',
+  /** A strategy, aggregator, task, engine or layer name is not registered. */
+  UNKNOWN_NAME: 'MEDFED_ERR_UNKNOWN_NAME',
+  /** A data file does not fit its declared schema (value, column, row count). */
+  DATA_INVALID: 'MEDFED_ERR_DATA_INVALID',
+  /** A data file could not be read (missing, unreadable, empty). */
+  DATA_UNREADABLE: 'MEDFED_ERR_DATA_UNREADABLE',
+  /** Tensor shapes disagree (model spec layers, weights vs model, updates vs global). */
+  SHAPE_MISMATCH: 'MEDFED_ERR_SHAPE_MISMATCH',
+  /** A serialized tensor file (safetensors) is malformed. */
+  FORMAT_INVALID: 'MEDFED_ERR_FORMAT_INVALID',
+  /** A statistic was requested on fewer records than the site's k-threshold. */
+  PRIVACY_THRESHOLD: 'MEDFED_ERR_PRIVACY_THRESHOLD',
+  /** A training engine failed (kernel missing, backend not available). */
+  ENGINE_FAILURE: 'MEDFED_ERR_ENGINE_FAILURE',
+  /** A site failed or did not answer during a round. */
+  SITE_FAILURE: 'MEDFED_ERR_SITE_FAILURE',
+  /** Not enough sites replied for the round to be valid. */
+  QUORUM_NOT_MET: 'MEDFED_ERR_QUORUM_NOT_MET',
+  /** Training diverged (non-finite loss or weights). */
+  NUMERIC_DIVERGENCE: 'MEDFED_ERR_NUMERIC_DIVERGENCE',
+  /** An output file or directory could not be written. */
+  OUTPUT_FAILURE: 'MEDFED_ERR_OUTPUT_FAILURE',
+  /** A bug in medfed: please report it. */
+  INTERNAL: 'MEDFED_ERR_INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export interface MedfedErrorInit {
+  /** Where the problem is: "data/heart.csv:12:4", "strategies[1].lr", "layers[3] (conv2d)". */
+  where?: string;
+  /** What the user should do about it. */
+  hint?: string;
+  cause?: unknown;
+}
+
+export class MedfedError extends Error {
+  readonly code: ErrorCode;
+  readonly where?: string;
+  readonly hint?: string;
+
+  constructor(code: ErrorCode, message: string, init: MedfedErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'MedfedError';
+    this.code = code;
+    this.where = init.where;
+    this.hint = init.hint;
+  }
+
+  /** One line for a terminal: "code at where: message (hint)". */
+  describe(): string {
+    const at = this.where ? ` at ${this.where}` : '';
+    const hint = this.hint ? `\n  hint: ${this.hint}` : '';
+    return `${this.code}${at}: ${this.message}${hint}`;
+  }
+
+  toJSON(): SerializedError {
+    return { code: this.code, message: this.message, where: this.where, hint: this.hint };
+  }
+
+  static fromJSON(e: SerializedError): MedfedError {
+    return new MedfedError(e.code, e.message, { where: e.where, hint: e.hint });
+  }
+}
+
+export interface SerializedError {
+  code: ErrorCode;
+  message: string;
+  where?: string;
+  hint?: string;
+}
+
+/** Wrap anything thrown into a MedfedError (unknown errors become INTERNAL). */
+export function asMedfedError(e: unknown): MedfedError {
+  if (e instanceof MedfedError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new MedfedError(ErrorCodes.INTERNAL, msg, { cause: e });
+}
