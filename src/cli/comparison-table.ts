@@ -1,0 +1,18 @@
+import type { Results } from '../report/results-schema.js';
+
+const COLUMNS = ['auroc', 'auprc', 'accuracy', 'sensitivity', 'specificity', 'brier', 'ece'] as const;
+
+/** The pooled vs local-only vs federated table as Markdown (terminal and README). */
+export function formatComparisonTable(results: Results): string {
+  const head = `| model | run | ${COLUMNS.join(' | ')} | final weights sha256 |`;
+  const rule = `|${' --- |'.repeat(COLUMNS.length + 3)}`;
+  const hashes = new Map(results.runs.map((r) => [r.name, r.finalWeightsSha256]));
+  const rows = results.comparison.map((row) => {
+    const cells = COLUMNS.map((c) => {
+      const v = (row as Record<string, unknown>)[c];
+      return typeof v === 'number' ? v.toFixed(3) : 'n/a';
+    });
+    return `| ${row.model} | ${row.run.split('/')[0]} | ${cells.join(' | ')} | ${hashes.get(row.run)?.slice(0, 16)}… |`;
+  });
+  return [head, rule, ...rows].join('\n');
+}

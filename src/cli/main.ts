@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { MedfedError, asMedfedError } from '../core/errors.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerSimulateCommand } from './commands/simulate.js';
+import { registerValidateCommand } from './commands/validate.js';
+import { registerStrategiesCommand } from './commands/strategies.js';
+import { registerInspectCommand } from './commands/inspect.js';
+import { toolVersion } from '../node/tool-version.js';
+
+const program = new Command();
+program
+  .name('medfed')
+  .description('Federated learning for healthcare and life sciences: sites keep their data, only model updates travel.')
+  .version(toolVersion())
+  .showHelpAfterError();
+
+registerDemoCommand(program);
+registerSimulateCommand(program);
+registerValidateCommand(program);
+registerStrategiesCommand(program);
+registerInspectCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  const err = asMedfedError(e);
+  process.stderr.write(`\nmedfed: ${err.describe()}\n`);
+  if (!(e instanceof MedfedError) && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,130 @@
+import type { SerializedError } from './errors.js';
+import type { ModelSpec } from './model-spec.js';
+
+/**
+ * Typed records exchanged between the coordinator and a site. Tensors travel as safetensors
+ * bytes (`Blob` fields), so the same bytes work in memory, across threads and on the wire.
+ * Keys are typed fields, never free-form string bags.
+ */
+export type Blob = Uint8Array;
+export type Scalars = Record<string, number | string | boolean>;
+
+export interface TrainingConfig {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly optimizer: {
+    readonly name: 'sgd' | 'momentum' | 'adam';
+    readonly lr: number;
+    readonly momentum?: number;
+    readonly weightDecay?: number;
+  };
+}
+
+/** Federated statistics request: summaries of the named features over the site's training rows. */
+export interface StatsRequest {
+  readonly kind: 'stats';
+  readonly jobId: string;
+  /** Minimum records for a statistic to be released (the site may enforce a higher k). */
+  readonly k: number;
+  /** Histogram bin edges per feature (second pass); omitted on the first pass. */
+  readonly binEdges?: Record<string, number[]>;
+}
+
+/** Sets the job's model and the global normalisation statistics at the site. */
+export interface PrepareRequest {
+  readonly kind: 'prepare';
+  readonly jobId: string;
+  readonly model: ModelSpec;
+  /** z-score statistics per feature from federated statistics (no raw values). */
+  readonly normalization?: { readonly mean: Record<string, number>; readonly std: Record<string, number> };
+}
+
+export interface FitRequest {
+  readonly kind: 'fit';
+  readonly jobId: string;
+  readonly round: number;
+  /** Name of the strategy plug-in whose site half runs. */
+  readonly strategy: string;
+  readonly strategyOptions: Scalars;
+  readonly weights: Blob;
+  readonly directive: { readonly config: Scalars; readonly extra: Record<string, Blob> };
+  readonly training: TrainingConfig;
+  /** Seed for this site and round (example order, dropout). */
+  readonly seed: number;
+}
+
+export interface EvaluateRequest {
+  readonly kind: 'evaluate';
+  readonly jobId: string;
+  readonly round: number;
+  readonly strategy: string;
+  readonly strategyOptions: Scalars;
+  readonly weights: Blob;
+}
+
+export interface EndJobRequest {
+  readonly kind: 'end-job';
+  readonly jobId: string;
+}
+
+export type SiteRequest = StatsRequest | PrepareRequest | FitRequest | EvaluateRequest | EndJobRequest;
+
+export interface FeatureSummaryWire {
+  readonly count: number;
+  readonly missing: number;
+  readonly sum: number;
+  readonly sumSquares: number;
+  readonly min: number;
+  readonly max: number;
+  readonly histogram?: number[];
+}
+
+export interface StatsReply {
+  readonly kind: 'stats';
+  readonly siteId: string;
+  readonly records: number;
+  readonly features: Record<string, unknown>;
+  /** Features the site withheld (fewer than k records), with the reason. */
+  readonly withheld: Record<string, string>;
+}
+
+export interface PrepareReply {
+  readonly kind: 'prepare';
+  readonly siteId: string;
+  readonly trainExamples: number;
+  readonly testExamples: number;
+  /** Label counts of the training rows (classification), for reports. */
+  readonly labelCounts: number[];
+}
+
+export interface FitReplyMessage {
+  readonly kind: 'fit';
+  readonly siteId: string;
+  readonly round: number;
+  readonly weights: Blob;
+  readonly numExamples: number;
+  readonly steps: number;
+  readonly extra: Record<string, Blob>;
+  readonly metrics: Record<string, number>;
+}
+
+export interface EvaluateReply {
+  readonly kind: 'evaluate';
+  readonly siteId: string;
+  readonly round: number;
+  readonly numExamples: number;
+  readonly metrics: Record<string, number | null>;
+}
+
+export interface EndJobReply {
+  readonly kind: 'end-job';
+  readonly siteId: string;
+}
+
+export interface ErrorReply {
+  readonly kind: 'error';
+  readonly siteId: string;
+  readonly error: SerializedError;
+}
+
+export type SiteReply = StatsReply | PrepareReply | FitReplyMessage | EvaluateReply | EndJobReply | ErrorReply;

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { layerSpec } from './model-spec.js';
+
+/**
+ * A study ("job spec"): data, federation, local training, models, strategies and baselines.
+ * Written in YAML, validated here; a wrong key or value is reported with its path
+ * (e.g. `training.optimizer.lr: Too small: expected number to be >0`). See docs/job-spec.md.
+ */
+const positiveInt = z.number().int().positive();
+
+export const optimizerSchema = z.strictObject({
+  name: z.enum(['sgd', 'momentum', 'adam']),
+  lr: z.number().positive(),
+  momentum: z.number().min(0).lt(1).optional(),
+  weightDecay: z.number().min(0).optional(),
+});
+
+export const trainingSchema = z.strictObject({
+  /** Local epochs per round. */
+  epochs: positiveInt.default(1),
+  batchSize: positiveInt.default(32),
+  optimizer: optimizerSchema.default({ name: 'sgd', lr: 0.05 }),
+});
+
+const partitionSchema = z.discriminatedUnion('by', [
+  z.strictObject({ by: z.literal('column'), column: z.string().min(1), minRows: positiveInt.default(1) }),
+  z.strictObject({ by: z.literal('dirichlet'), sites: z.number().int().min(2), alpha: z.number().positive(), minRows: positiveInt.default(10) }),
+  z.strictObject({ by: z.literal('quantity'), sites: z.number().int().min(2), alpha: z.number().positive(), minRows: positiveInt.default(10) }),
+  z.strictObject({ by: z.literal('iid'), sites: z.number().int().min(2) }),
+]);
+export type PartitionSpec = z.infer<typeof partitionSchema>;
+
+export const csvDataSchema = z.strictObject({
+  kind: z.literal('csv'),
+  /** CSV file, relative to the spec file. */
+  file: z.string().min(1),
+  /** Tabular schema file (YAML), relative to the spec file. */
+  schema: z.string().min(1),
+  /** Provenance and licence shown in the report. */
+  source: z.string().optional(),
+  licence: z.string().optional(),
+  partition: partitionSchema,
+  testFraction: z.number().gt(0).lt(1).default(0.25),
+  /** z-score features with federated mean/std (no raw value leaves a site), or leave as is. */
+  normalize: z.enum(['federated-zscore', 'none']).default('federated-zscore'),
+});
+
+export const dataSchema = z.discriminatedUnion('kind', [csvDataSchema]);
+
+export const strategyEntrySchema = z.strictObject({
+  name: z.string().min(1),
+  /** Shown in results; defaults to the strategy name. */
+  label: z.string().optional(),
+  options: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+  /** Overrides of the study's local training for this strategy (e.g. SGD for SCAFFOLD). */
+  training: trainingSchema.partial().optional(),
+});
+
+export const modelEntrySchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"'),
+  layers: z.array(layerSpec).min(1),
+});
+
+export const studySpecSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"'),
+  title: z.string().optional(),
+  description: z.string().optional(),
+  seed: z.number().int().default(42),
+  engine: z.string().default('tfjs-wasm'),
+  /** Simulator worker threads (default: one per core, at most one per site). */
+  threads: positiveInt.optional(),
+  data: dataSchema,
+  federation: z
+    .strictObject({
+      rounds: positiveInt.default(10),
+      fractionFit: z.number().gt(0).max(1).default(1),
+      minSites: positiveInt.default(1),
+      /** A site releases no statistic computed on fewer than k records. */
+      k: positiveInt.default(5),
+    })
+    .default({ rounds: 10, fractionFit: 1, minSites: 1, k: 5 }),
+  training: trainingSchema.default({ epochs: 1, batchSize: 32, optimizer: { name: 'sgd', lr: 0.05 } }),
+  models: z.array(modelEntrySchema).min(1),
+  strategies: z.array(strategyEntrySchema).min(1),
+  baselines: z.array(z.enum(['pooled', 'local-only'])).default(['pooled', 'local-only']),
+});
+
+export type StudySpec = z.infer<typeof studySpecSchema>;
+export type StrategyEntry = z.infer<typeof strategyEntrySchema>;
+export type TrainingSpec = z.infer<typeof trainingSchema>;

@@ -1,0 +1,53 @@
+import type { Dataset } from '../core/dataset.js';
+import type { Weights } from '../core/tensors.js';
+import type { TrainableModel } from '../engine/engine.js';
+import { evaluatePredictions } from '../eval/evaluate.js';
+import type { Metrics } from '../eval/metrics-types.js';
+
+/**
+ * Simulator-only: scores any model on the pooled test set (the union of every site's held-out
+ * split). A real deployment has no pooled test set; there each site reports its own metrics.
+ */
+export class PooledEvaluator {
+  constructor(
+    private readonly model: TrainableModel,
+    readonly test: Dataset,
+  ) {}
+
+  async evaluate(weights: Weights): Promise<Metrics & { loss: number }> {
+    this.model.setWeights(weights);
+    const probs = await this.model.predict(this.test.x, this.test.n);
+    const outputs = probs.length / this.test.n;
+    const loss = await this.model.evaluateLoss(this.test);
+    return { ...evaluatePredictions(probs, this.test.y, outputs, { where: 'pooled test set' }), loss };
+  }
+
+  /** Mean of several models' metrics (local-only baseline: one model per site). */
+  async evaluateMean(models: readonly Weights[]): Promise<Record<string, number | null>> {
+    const all = [];
+    for (const w of models) all.push(await this.evaluate(w));
+    return meanMetrics(all.map(summaryMetrics));
+  }
+}
+
+/** The scalar metrics of a Metrics object, for results and reports. */
+export function summaryMetrics(m: Metrics & { loss?: number }): Record<string, number | null> {
+  const keys = ['auroc', 'auprc', 'accuracy', 'balancedAccuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'brier', 'ece', 'loss'] as const;
+  const out: Record<string, number | null> = {};
+  for (const k of keys) {
+    const v = (m as unknown as Record<string, unknown>)[k];
+    if (typeof v === 'number' || v === null) out[k] = v;
+  }
+  return out;
+}
+
+/** Per-key mean over the entries where the key is defined (null when defined nowhere). */
+export function meanMetrics(list: readonly Record<string, number | null>[]): Record<string, number | null> {
+  const keys = new Set(list.flatMap((m) => Object.keys(m)));
+  const out: Record<string, number | null> = {};
+  for (const k of keys) {
+    const vals = list.map((m) => m[k]).filter((v): v is number => typeof v === 'number');
+    out[k] = vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : null;
+  }
+  return out;
+}

@@ -1,0 +1,182 @@
+import type { Dataset } from '../core/dataset.js';
+import { ErrorCodes, MedfedError } from '../core/errors.js';
+import type { PrepareReply, SiteReply } from '../core/messages.js';
+import { initialWeights, modelLayout, type ModelLayout } from '../core/model-params.js';
+import type { ModelSpec } from '../core/model-spec.js';
+import type { StrategyEntry, StudySpec } from '../core/study-spec.js';
+import type { Weights } from '../core/tensors.js';
+import { runFederated } from '../coordinator/federated-run.js';
+import { federatedNormalization } from '../coordinator/federated-normalization.js';
+import { getEngine } from '../engine/registry.js';
+import { getStrategy, parseStrategyOptions } from '../strategies/registry.js';
+import type { SiteConnection } from '../transport/transport.js';
+import type { Progress } from '../cli/progress.js';
+import { PooledEvaluator, summaryMetrics } from './pooled-evaluator.js';
+import { trainPooled } from './pooled-baseline.js';
+import { prepareStudyData, type StudyData } from './study-data.js';
+import { WorkerPool } from './worker-pool.js';
+import { runRecord, type RunOutcome } from './run-outcome.js';
+
+export interface StudyRun {
+  readonly data: StudyData;
+  readonly runs: RunOutcome[];
+  readonly engine: string;
+}
+
+function expectPrepared(r: SiteReply, siteId: string): PrepareReply {
+  if (r.kind === 'error') throw MedfedError.fromJSON(r.error);
+  if (r.kind !== 'prepare') throw new MedfedError(ErrorCodes.SITE_FAILURE, `site ${siteId} answered "${r.kind}" to "prepare"`);
+  return r;
+}
+
+/**
+ * Runs a whole study in the simulator: sites in worker threads, federated statistics for
+ * normalisation, every strategy for every model, and the pooled and local-only baselines.
+ */
+export async function runStudy(spec: StudySpec, baseDir: string, progress: Progress): Promise<StudyRun> {
+  const data = prepareStudyData(spec, baseDir);
+  const engine = await getEngine(spec.engine);
+  const pool = new WorkerPool(data.sites, { engine: spec.engine, threads: spec.threads });
+  const conns = pool.connections;
+  try {
+    progress.log(`${data.sites.length} sites: ${data.sites.map((s) => s.siteId).join(', ')} · engine ${engine.name}`);
+    const normalization =
+      data.normalize === 'federated-zscore' ? await federatedNormalization(conns, `${spec.name}:stats`, spec.federation.k) : undefined;
+    const local = data.materializeAll(normalization);
+    const runs: RunOutcome[] = [];
+    for (const m of spec.models) {
+      const modelSpec: ModelSpec = { inputShape: [...local.featureShape], layers: m.layers, loss: data.loss };
+      const layout = modelLayout(modelSpec);
+      const initial = initialWeights(layout, spec.seed);
+      const evalModel = await engine.build(layout.spec, { seed: spec.seed });
+      const evaluator = new PooledEvaluator(evalModel, local.pooledTest);
+      const ctx = { spec, conns, layout, initial, evaluator, normalization, progress, modelName: m.name };
+      try {
+        if (spec.baselines.includes('pooled')) runs.push(await pooledRun(ctx, local.pooledTrain, local.siteTests));
+        if (spec.baselines.includes('local-only')) runs.push(await federatedRun(ctx, { name: 'local-only', options: {} }, 'local-only'));
+        for (const s of spec.strategies) runs.push(await federatedRun(ctx, s, 'federated'));
+      } finally {
+        evalModel.dispose();
+      }
+    }
+    return { data, runs, engine: engine.name };
+  } finally {
+    await pool.close();
+  }
+}
+
+interface RunContext {
+  readonly spec: StudySpec;
+  readonly conns: readonly SiteConnection[];
+  readonly layout: ModelLayout;
+  readonly initial: Weights;
+  readonly evaluator: PooledEvaluator;
+  readonly normalization?: { mean: Record<string, number>; std: Record<string, number> };
+  readonly progress: Progress;
+  readonly modelName: string;
+}
+
+async function federatedRun(c: RunContext, s: StrategyEntry, kind: 'federated' | 'local-only'): Promise<RunOutcome> {
+  const label = s.label ?? s.name;
+  const name = `${label}/${c.modelName}`;
+  const jobId = `${c.spec.name}:${name}`;
+  const plugin = getStrategy(s.name);
+  const options = parseStrategyOptions(s.name, s.options, `strategies.${label}.options`);
+  const server = plugin.createServer(options, c.layout);
+  const training = { ...c.spec.training, ...s.training };
+  const started = Date.now();
+  await Promise.all(
+    c.conns.map(async (conn) => expectPrepared(await conn.request({ kind: 'prepare', jobId, model: c.layout.spec, normalization: c.normalization }), conn.siteId)),
+  );
+  const history: RunOutcome['history'] = [];
+  c.progress.start(name, c.spec.federation.rounds);
+  const localModels = () =>
+    Object.entries(server.exportState())
+      .filter(([k]) => k.startsWith('local.'))
+      .map(([k, w]) => ({ siteId: k.slice(6), weights: w }));
+  try {
+    const result = await runFederated({
+      jobId,
+      sites: c.conns,
+      strategyName: s.name,
+      strategyOptions: s.options,
+      strategy: server,
+      layout: c.layout,
+      initial: c.initial,
+      rounds: c.spec.federation.rounds,
+      fractionFit: c.spec.federation.fractionFit,
+      minSites: c.spec.federation.minSites,
+      seed: c.spec.seed,
+      training,
+      evaluateSites: true,
+      onRound: async (r) => {
+        const metrics =
+          kind === 'local-only' ? await c.evaluator.evaluateMean(localModels().map((l) => l.weights)) : summaryMetrics(await c.evaluator.evaluate(r.global));
+        history.push({ round: r.round, metrics, trainLoss: r.trainLoss, sites: r.sampled.length, failed: Object.keys(r.failed) });
+        c.progress.tick(r.round, `AUROC ${fmt(metrics.auroc)} loss ${r.trainLoss.toFixed(4)}`);
+      },
+    });
+    const last = result.rounds[result.rounds.length - 1];
+    const locals = kind === 'local-only' ? await Promise.all(localModels().map(async (l) => ({ ...l, metrics: summaryMetrics(await c.evaluator.evaluate(l.weights)) }))) : undefined;
+    const outcome = runRecord({
+      name,
+      kind,
+      strategy: kind === 'federated' ? s.name : undefined,
+      strategyOptions: s.options,
+      model: c.modelName,
+      final: result.final,
+      history,
+      perSite: last.siteMetrics,
+      localModels: locals,
+      training,
+      durationSeconds: (Date.now() - started) / 1000,
+    });
+    c.progress.done(`AUROC ${fmt(outcome.metrics.auroc)} · weights ${outcome.finalWeightsSha256.slice(0, 12)}`);
+    return outcome;
+  } finally {
+    await Promise.all(c.conns.map((conn) => conn.request({ kind: 'end-job', jobId })));
+  }
+}
+
+async function pooledRun(c: RunContext, train: Dataset, siteTests: ReadonlyMap<string, Dataset>): Promise<RunOutcome> {
+  const name = `pooled/${c.modelName}`;
+  const started = Date.now();
+  const engine = await getEngine(c.spec.engine);
+  const model = await engine.build(c.layout.spec, { seed: c.spec.seed });
+  const history: RunOutcome['history'] = [];
+  c.progress.start(name, c.spec.federation.rounds);
+  try {
+    const final = await trainPooled(model, train, c.initial, {
+      rounds: c.spec.federation.rounds,
+      options: { epochs: c.spec.training.epochs, batchSize: c.spec.training.batchSize, optimizer: c.spec.training.optimizer },
+      seed: c.spec.seed,
+      onRound: async (round, w, loss) => {
+        const metrics = summaryMetrics(await c.evaluator.evaluate(w));
+        history.push({ round, metrics, trainLoss: loss, sites: 0, failed: [] });
+        c.progress.tick(round, `AUROC ${fmt(metrics.auroc)} loss ${loss.toFixed(4)}`);
+      },
+    });
+    const perSite: Record<string, Record<string, number | null>> = {};
+    for (const [id, test] of siteTests) {
+      perSite[id] = summaryMetrics(await new PooledEvaluator(model, test).evaluate(final));
+    }
+    const outcome = runRecord({
+      name,
+      kind: 'pooled',
+      model: c.modelName,
+      final,
+      history,
+      perSite,
+      training: c.spec.training,
+      durationSeconds: (Date.now() - started) / 1000,
+    });
+    c.progress.done(`AUROC ${fmt(outcome.metrics.auroc)} · weights ${outcome.finalWeightsSha256.slice(0, 12)}`);
+    return outcome;
+  } finally {
+    model.dispose();
+  }
+}
+
+function fmt(v: number | null | undefined): string {
+  return typeof v === 'number' ? v.toFixed(3) : 'n/a';
+}
