@@ -24,7 +24,14 @@ export const trainingSchema = z.strictObject({
 
 const partitionSchema = z.discriminatedUnion('by', [
   z.strictObject({ by: z.literal('column'), column: z.string().min(1), minRows: positiveInt.default(1) }),
-  z.strictObject({ by: z.literal('dirichlet'), sites: z.number().int().min(2), alpha: z.number().positive(), minRows: positiveInt.default(10) }),
+  z.strictObject({
+    by: z.literal('dirichlet'),
+    sites: z.number().int().min(2),
+    alpha: z.number().positive(),
+    minRows: positiveInt.default(10),
+    /** Every site gets at least this many rows of each class (0: no floor). */
+    minPerClass: z.number().int().min(0).default(0),
+  }),
   z.strictObject({ by: z.literal('quantity'), sites: z.number().int().min(2), alpha: z.number().positive(), minRows: positiveInt.default(10) }),
   z.strictObject({ by: z.literal('iid'), sites: z.number().int().min(2) }),
 ]);
