@@ -18,7 +18,8 @@ export function writeStudyOutput(outDir: string, results: Results, runs: readonl
     mkdirSync(join(staging, 'models'), { recursive: true });
     for (const run of runs) {
       const file = `${run.name.replace(/[^A-Za-z0-9._-]+/g, '_')}.safetensors`;
-      writeFileSync(join(staging, 'models', file), encodeSafetensors(run.weights, { run: run.name, sha256_of: 'weights without metadata' }));
+      // No metadata: the file's sha256 is the run's finalWeightsSha256.
+      writeFileSync(join(staging, 'models', file), encodeSafetensors(run.weights));
     }
     writeFileSync(join(staging, 'report.html'), renderReport(results));
     writeFileSync(join(staging, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

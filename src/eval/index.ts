@@ -1,0 +1,11 @@
+export { auroc } from './auroc.js';
+export { auprc } from './auprc.js';
+export { brierBinary, brierMulticlass } from './brier.js';
+export { calibration, type Calibration } from './calibration.js';
+export { confusionAt, type ConfusionCounts } from './confusion.js';
+export { thresholdMetrics, type ThresholdMetrics } from './threshold-metrics.js';
+export { macroAurocOneVsRest, perClassRecall } from './multiclass.js';
+export { evaluatePredictions } from './evaluate.js';
+export { bootstrapInterval, type BootstrapInterval, type BootstrapOptions } from './bootstrap.js';
+export { bootstrapMetric, type ScalarMetricName } from './bootstrap-metric.js';
+export type { CalibrationPoint, ClassificationTask, EvaluateOptions, Metrics, NullableMetricName } from './metrics-types.js';
