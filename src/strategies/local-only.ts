@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import { cloneWeights, type Tensor, type Weights } from '../core/tensors.js';
+import { ErrorCodes, MedfedError } from '../core/errors.js';
+import { cloneWeights, type Tensor } from '../core/tensors.js';
+import { checkReplies, checkTensors } from './replies.js';
+import { copyState } from './server-state.js';
 import type { StrategyPlugin } from './strategy.js';
+import { filledTensors } from './weights-math.js';
 
 const localOnlyOptions = z.strictObject({});
 const OWN = 'local-only.model';
+const PREFIX = 'local.';
 
 /**
  * The local-only baseline every FL paper reports: each site trains its own model on its own data
@@ -15,19 +20,31 @@ export const localOnly: StrategyPlugin<typeof localOnlyOptions> = {
   name: 'local-only',
   description: 'Baseline: every site trains alone on its own data; nothing is aggregated',
   schema: localOnlyOptions,
-  createServer: () => {
-    const models = new Map<string, Map<string, Tensor>>();
+  createServer: (_options, layout) => {
+    let models = new Map<string, Map<string, Tensor>>();
+    const reference = filledTensors(layout, layout.params.map((p) => p.name), 0);
     return {
       name: 'local-only',
       configureFit: () => ({ config: {}, extra: {} }),
       aggregateFit: (_ctx, global, replies) => {
-        for (const r of replies) models.set(r.siteId, cloneWeights(r.weights));
+        const sorted = checkReplies('local-only', global, replies);
+        for (const r of sorted) models.set(r.siteId, cloneWeights(r.weights));
         return cloneWeights(global);
       },
-      exportState: () => Object.fromEntries([...models].map(([id, w]) => [`local.${id}`, w as Weights])),
+      exportState: () => copyState(Object.fromEntries([...models].map(([id, w]) => [`${PREFIX}${id}`, w]))),
       importState: (state) => {
-        models.clear();
-        for (const [k, w] of Object.entries(state)) if (k.startsWith('local.')) models.set(k.slice(6), cloneWeights(w));
+        const next = new Map<string, Map<string, Tensor>>();
+        for (const [k, w] of Object.entries(state)) {
+          if (!k.startsWith(PREFIX)) {
+            throw new MedfedError(ErrorCodes.FORMAT_INVALID, `local-only: checkpointed strategy state has key "${k}"; expected only "${PREFIX}<siteId>" keys`, {
+              where: 'checkpoint strategy state',
+              hint: 'resume with the same strategy the checkpoint was written by',
+            });
+          }
+          checkTensors('local-only', 'the checkpoint', `state["${k}"]`, reference, w);
+          next.set(k.slice(PREFIX.length), cloneWeights(w));
+        }
+        models = next;
       },
     };
   },
