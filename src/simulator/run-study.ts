@@ -34,15 +34,18 @@ function expectPrepared(r: SiteReply, siteId: string): PrepareReply {
  * normalisation, every strategy for every model, and the pooled and local-only baselines.
  */
 export async function runStudy(spec: StudySpec, baseDir: string, progress: Progress): Promise<StudyRun> {
-  const data = prepareStudyData(spec, baseDir);
+  const data = await prepareStudyData(spec, baseDir);
   const engine = await getEngine(spec.engine);
   const pool = new WorkerPool(data.sites, { engine: spec.engine, threads: spec.threads });
   const conns = pool.connections;
   try {
     progress.log(`${data.sites.length} sites: ${data.sites.map((s) => s.siteId).join(', ')} · engine ${engine.name}`);
+    for (const [id, why] of Object.entries(data.excluded)) progress.log(`site ${id} left out: ${why}`);
     const normalization =
-      data.normalize === 'federated-zscore' ? await federatedNormalization(conns, `${spec.name}:stats`, spec.federation.k) : undefined;
-    const local = data.materializeAll(normalization);
+      data.normalize === 'federated-zscore'
+        ? (await federatedNormalization(conns, `${spec.name}:stats`, spec.federation.k, data.schema)).normalization
+        : undefined;
+    const local = await data.materializeAll(normalization);
     const runs: RunOutcome[] = [];
     for (const m of spec.models) {
       const modelSpec: ModelSpec = { inputShape: [...local.featureShape], layers: m.layers, loss: data.loss };

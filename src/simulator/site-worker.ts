@@ -1,4 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { asMedfedError } from '../core/errors.js';
+import type { SiteReply } from '../core/messages.js';
 import { getEngine } from '../engine/registry.js';
 import { createSiteData } from '../node/site-data-config.js';
 import { SiteRuntime } from '../site/site-runtime.js';
@@ -7,15 +9,24 @@ import { transferablesOf, type WorkerAnswer, type WorkerCall, type WorkerInit } 
 /** A simulator worker thread: hosts one or more sites, runs the real site runtime for each. */
 const init = workerData as WorkerInit;
 const engine = () => getEngine(init.engine);
-const sites = new Map(init.sites.map((s) => [s.siteId, new SiteRuntime(s.siteId, createSiteData(s.data, s.siteId), engine)]));
+const sites = new Map<string, Promise<SiteRuntime>>(
+  init.sites.map((s) => [s.siteId, createSiteData(s.data, s.siteId).then((data) => new SiteRuntime(s.siteId, data, engine))]),
+);
+// A load failure is reported per request (below), not as an unhandled rejection.
+for (const p of sites.values()) p.catch(() => undefined);
 
 // Requests to one worker run one after the other: training is CPU-bound, and the order of
 // requests to a site must be kept.
 let queue: Promise<void> = Promise.resolve();
 parentPort!.on('message', (call: WorkerCall) => {
   queue = queue.then(async () => {
-    const site = sites.get(call.siteId)!;
-    const reply = await site.handle(call.request);
+    let reply: SiteReply;
+    try {
+      reply = await (await sites.get(call.siteId)!).handle(call.request);
+    } catch (e) {
+      // The site's data could not be loaded: every request to it answers with that error.
+      reply = { kind: 'error', siteId: call.siteId, error: asMedfedError(e).toJSON() };
+    }
     const answer: WorkerAnswer = { id: call.id, reply };
     parentPort!.postMessage(answer, transferablesOf(reply));
   });
