@@ -3,6 +3,7 @@ import type { Weights } from '../core/tensors.js';
 import type { TrainableModel } from '../engine/engine.js';
 import { evaluatePredictions } from '../eval/evaluate.js';
 import type { Metrics } from '../eval/metrics-types.js';
+import { meanOfMetrics } from '../report/mean-metrics.js';
 
 /**
  * Simulator-only: scores any model on the pooled test set (the union of every site's held-out
@@ -25,8 +26,8 @@ export class PooledEvaluator {
   /** Mean of several models' metrics (local-only baseline: one model per site). */
   async evaluateMean(models: readonly Weights[]): Promise<Record<string, number | null>> {
     const all = [];
-    for (const w of models) all.push(await this.evaluate(w));
-    return meanMetrics(all.map(summaryMetrics));
+    for (const w of models) all.push(summaryMetrics(await this.evaluate(w)));
+    return summaryMetrics(meanOfMetrics(all) as Metrics);
   }
 }
 
@@ -37,17 +38,6 @@ export function summaryMetrics(m: Metrics & { loss?: number }): Record<string, n
   for (const k of keys) {
     const v = (m as unknown as Record<string, unknown>)[k];
     if (typeof v === 'number' || v === null) out[k] = v;
-  }
-  return out;
-}
-
-/** Per-key mean over the entries where the key is defined (null when defined nowhere). */
-export function meanMetrics(list: readonly Record<string, number | null>[]): Record<string, number | null> {
-  const keys = new Set(list.flatMap((m) => Object.keys(m)));
-  const out: Record<string, number | null> = {};
-  for (const k of keys) {
-    const vals = list.map((m) => m[k]).filter((v): v is number => typeof v === 'number');
-    out[k] = vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : null;
   }
   return out;
 }

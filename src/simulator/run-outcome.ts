@@ -2,7 +2,8 @@ import type { Scalars } from '../core/messages.js';
 import type { TrainingSpec } from '../core/study-spec.js';
 import type { Weights } from '../core/tensors.js';
 import { weightsSha256 } from '../core/weights-hash.js';
-import { meanMetrics } from './pooled-evaluator.js';
+import type { MetricsRecord } from '../report/metrics-schema.js';
+import { meanOfMetrics } from '../report/mean-metrics.js';
 
 type MetricRecord = Record<string, number | null>;
 
@@ -14,7 +15,7 @@ export interface RunOutcome {
   readonly strategyOptions?: Scalars;
   readonly model: string;
   /** Final metrics on the pooled test set (local-only: mean over the sites' models). */
-  readonly metrics: MetricRecord;
+  readonly metrics: MetricsRecord;
   /** Final model on each site's test split (local-only: each site's own model). */
   readonly perSite: Record<string, MetricRecord>;
   readonly history: { round: number; metrics: MetricRecord; trainLoss: number; sites: number; failed: string[] }[];
@@ -33,6 +34,8 @@ export function runRecord(o: {
   strategyOptions?: Scalars;
   model: string;
   final: Weights;
+  /** Full metrics of the final model on the pooled test set (with calibration); default: the last round's. */
+  finalMetrics?: MetricsRecord;
   history: RunOutcome['history'];
   perSite: Readonly<Record<string, MetricRecord>>;
   localModels?: { siteId: string; weights: Weights; metrics: MetricRecord }[];
@@ -50,7 +53,7 @@ export function runRecord(o: {
     strategy: o.strategy,
     strategyOptions: o.strategyOptions,
     model: o.model,
-    metrics: o.localModels ? meanMetrics(o.localModels.map((l) => l.metrics)) : last.metrics,
+    metrics: o.localModels ? meanOfMetrics(o.localModels.map((l) => l.metrics)) : (o.finalMetrics ?? last.metrics),
     perSite: Object.fromEntries(Object.entries(o.perSite).sort(([a], [b]) => (a < b ? -1 : 1))),
     history: o.history,
     finalWeightsSha256: weightsSha256(weights),
