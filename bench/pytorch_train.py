@@ -1,0 +1,103 @@
+"""PyTorch CPU baseline for medfed's training benchmarks.
+
+Reads a JSON job on stdin: {"spec": <medfed model spec>, "n": samples per repeat, "batch": batch
+size, "repeats": timed repeats, "warmup": untimed repeats, "threads": [1, 2]}. Builds the same
+nn.Sequential as medfed's model spec (channels-first), trains one epoch per repeat (forward +
+backward + Adam, lr 1e-3) and prints JSON: the best (over thread counts) median samples/s.
+"""
+import json
+import statistics
+import sys
+import time
+
+import torch
+from torch import nn
+
+
+def pair(v):
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def activation(name):
+    return {"relu": nn.ReLU(), "tanh": nn.Tanh(), "sigmoid": nn.Sigmoid()}.get(name)
+
+
+def build(spec):
+    shape = list(spec["inputShape"])
+    channels = shape[-1]
+    layers = []
+    for layer in spec["layers"]:
+        t = layer["type"]
+        if t == "dense":
+            layers.append(nn.Linear(channels, layer["units"], bias=layer.get("useBias", True)))
+            channels = layer["units"]
+        elif t in ("conv2d", "conv1d"):
+            conv = nn.Conv2d if t == "conv2d" else nn.Conv1d
+            k = pair(layer["kernelSize"]) if t == "conv2d" else layer["kernelSize"]
+            s = pair(layer.get("stride", 1)) if t == "conv2d" else layer.get("stride", 1)
+            pad = 0 if layer.get("padding", "valid") == "valid" else "same"
+            layers.append(conv(channels, layer["filters"], k, stride=s, padding=pad, bias=layer.get("useBias", True)))
+            channels = layer["filters"]
+        elif t in ("maxPool2d", "avgPool2d", "maxPool1d", "avgPool1d"):
+            if layer.get("padding", "valid") != "valid":
+                raise ValueError("pooling with padding 'same' has no nn.*Pool equivalent in this baseline")
+            pool = {"maxPool2d": nn.MaxPool2d, "avgPool2d": nn.AvgPool2d, "maxPool1d": nn.MaxPool1d, "avgPool1d": nn.AvgPool1d}[t]
+            layers.append(pool(layer["poolSize"], stride=layer.get("stride")))
+        elif t == "flatten":
+            layers.append(nn.Flatten())
+            channels = None
+        elif t == "dropout":
+            layers.append(nn.Dropout(layer["rate"]))
+        elif t == "batchNorm":
+            bn = nn.BatchNorm1d if len(shape) <= 2 else nn.BatchNorm2d
+            layers.append(bn(channels, eps=layer.get("epsilon", 1e-5), momentum=layer.get("momentum", 0.1)))
+        if t in ("dense", "conv2d", "conv1d", "activation"):
+            act = activation(layer.get("activation", "linear"))
+            if act is not None:
+                layers.append(act)
+        if t == "flatten":
+            # The dense layer after flatten needs its input width: infer it with a dry run.
+            probe = nn.Sequential(*layers)(torch.zeros(1, shape[-1], *shape[:-1]))
+            channels = probe.shape[1]
+    return nn.Sequential(*layers)
+
+
+def run(job, threads):
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    spec, n, batch = job["spec"], job["n"], job["batch"]
+    shape = spec["inputShape"]
+    x = torch.randn(n, shape[-1], *shape[:-1])
+    y = torch.randint(0, 2, (n,))
+    model = build(spec)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def epoch():
+        perm = torch.randperm(n)
+        for s in range(0, n, batch):
+            idx = perm[s : s + batch]
+            opt.zero_grad()
+            loss = loss_fn(model(x[idx]), y[idx])
+            loss.backward()
+            opt.step()
+
+    for _ in range(job["warmup"]):
+        epoch()
+    seconds = []
+    for _ in range(job["repeats"]):
+        t0 = time.perf_counter()
+        epoch()
+        seconds.append(time.perf_counter() - t0)
+    return n / statistics.median(seconds)
+
+
+def main():
+    job = json.load(sys.stdin)
+    results = {t: run(job, t) for t in job["threads"]}
+    best = max(results, key=results.get)
+    print(json.dumps({"samplesPerSecond": results[best], "threads": best, "torch": torch.__version__}))
+
+
+if __name__ == "__main__":
+    main()

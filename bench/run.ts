@@ -1,0 +1,18 @@
+import { fileURLToPath } from 'node:url';
+import { cnn2dTrainBench } from './cnn2d-train.bench.js';
+import { mlpTrainBench } from './mlp-train.bench.js';
+import { printTable, writeResults, type BenchEntry, type Benchmark } from './result.js';
+
+/** Every benchmark, in order; add new ones here (one file each). `node dist/bench/run.js [id-filter]`. */
+const benchmarks: Benchmark[] = [mlpTrainBench, cnn2dTrainBench];
+
+const filter = process.argv[2];
+const entries: BenchEntry[] = [];
+for (const b of benchmarks.filter((b) => !filter || b.id.includes(filter))) {
+  process.stderr.write(`running ${b.id} ...\n`);
+  entries.push(...(await b.run()));
+}
+printTable(entries);
+const out = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
+writeResults(out, entries);
+console.log(`\nwrote ${out}`);

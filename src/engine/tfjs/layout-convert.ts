@@ -1,0 +1,69 @@
+import type { ParamInfo } from '../../core/model-params.js';
+
+/**
+ * PyTorch layouts at the interface, TF.js layouts inside:
+ *   dense  weight [out, in]            -> [in, out]
+ *   conv1d weight [out, in, k]         -> [1, k, in, out]   (run as a conv2d of height 1)
+ *   conv2d weight [out, in, kh, kw]    -> [kh, kw, in, out]
+ * Biases and batch-norm tensors are [C] in both.
+ */
+export function internalShape(p: ParamInfo): number[] {
+  const s = p.shape;
+  if (p.role !== 'weight' || p.layerType === 'batchNorm') return [...s];
+  switch (p.layerType) {
+    case 'dense':
+      return [s[1], s[0]];
+    case 'conv1d':
+      return [1, s[2], s[1], s[0]];
+    case 'conv2d':
+      return [s[2], s[3], s[1], s[0]];
+    default:
+      return [...s];
+  }
+}
+
+/** Index permutation: internal[i] = external[perm[i]] (null when both layouts coincide). */
+function permutation(p: ParamInfo): Int32Array | null {
+  if (p.role !== 'weight' || p.layerType === 'batchNorm') return null;
+  const s = p.shape;
+  if (p.layerType === 'dense') {
+    const [out, inn] = s;
+    const perm = new Int32Array(out * inn);
+    for (let i = 0; i < inn; i++) for (let o = 0; o < out; o++) perm[i * out + o] = o * inn + i;
+    return perm;
+  }
+  if (p.layerType === 'conv1d' || p.layerType === 'conv2d') {
+    const [out, inn] = s;
+    const kh = p.layerType === 'conv2d' ? s[2] : 1;
+    const kw = p.layerType === 'conv2d' ? s[3] : s[2];
+    const perm = new Int32Array(out * inn * kh * kw);
+    let i = 0;
+    for (let y = 0; y < kh; y++)
+      for (let x = 0; x < kw; x++)
+        for (let c = 0; c < inn; c++) for (let o = 0; o < out; o++) perm[i++] = ((o * inn + c) * kh + y) * kw + x;
+    return perm;
+  }
+  return null;
+}
+
+const cache = new WeakMap<ParamInfo, Int32Array | null>();
+function cachedPermutation(p: ParamInfo): Int32Array | null {
+  if (!cache.has(p)) cache.set(p, permutation(p));
+  return cache.get(p)!;
+}
+
+/** PyTorch-layout values -> TF.js-layout values, written into `out`. */
+export function toInternal(p: ParamInfo, external: Float32Array, out: Float32Array): void {
+  const perm = cachedPermutation(p);
+  if (!perm) out.set(external);
+  else for (let i = 0; i < perm.length; i++) out[i] = external[perm[i]];
+}
+
+/** TF.js-layout values -> a new PyTorch-layout array. */
+export function toExternal(p: ParamInfo, internal: Float32Array): Float32Array {
+  const perm = cachedPermutation(p);
+  if (!perm) return new Float32Array(internal);
+  const out = new Float32Array(perm.length);
+  for (let i = 0; i < perm.length; i++) out[perm[i]] = internal[i];
+  return out;
+}
