@@ -15,12 +15,19 @@ export class PooledEvaluator {
     readonly test: Dataset,
   ) {}
 
-  async evaluate(weights: Weights): Promise<Metrics & { loss: number }> {
-    this.model.setWeights(weights);
-    const probs = await this.model.predict(this.test.x, this.test.n);
-    const outputs = probs.length / this.test.n;
-    const loss = await this.model.evaluateLoss(this.test);
-    return { ...evaluatePredictions(probs, this.test.y, outputs, { where: 'pooled test set' }), loss };
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** Safe to call concurrently: evaluations of the shared model run one after the other. */
+  evaluate(weights: Weights): Promise<Metrics & { loss: number }> {
+    const next = this.queue.then(async () => {
+      this.model.setWeights(weights);
+      const probs = await this.model.predict(this.test.x, this.test.n);
+      const outputs = probs.length / this.test.n;
+      const loss = await this.model.evaluateLoss(this.test);
+      return { ...evaluatePredictions(probs, this.test.y, outputs, { where: 'pooled test set' }), loss };
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   /** Mean of several models' metrics (local-only baseline: one model per site). */
