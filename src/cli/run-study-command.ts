@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { ErrorCodes, MedfedError } from '../core/errors.js';
+import { join } from 'node:path';
+import { asMedfedError, ErrorCodes, MedfedError } from '../core/errors.js';
+import { fileLogger } from '../node/file-logger.js';
 import type { LoadedStudySpec } from '../node/load-study-spec.js';
 import { toolVersion } from '../node/tool-version.js';
 import { writeStudyOutput } from '../node/write-study-output.js';
@@ -27,7 +29,16 @@ export async function runStudyToDirectory(loaded: LoadedStudySpec, opts: { out: 
   const progress = createProgress(process.stderr, opts.quiet);
   progress.log(`medfed ${toolVersion()} · study "${spec.name}" from ${loaded.file}`);
   const started = Date.now();
-  const study = await runStudy(spec, loaded.baseDir, progress);
+  const log = fileLogger(join(opts.out, 'medfed.log'), { study: spec.name });
+  let study;
+  try {
+    study = await runStudy(spec, loaded.baseDir, progress, log);
+  } catch (e) {
+    log.error({ error: asMedfedError(e).toJSON() }, 'study failed');
+    throw e;
+  } finally {
+    log.flush();
+  }
   const runs = study.runs.map(({ weights: _w, strategyOptions: _o, training: _t, ...r }) => r);
   const results = parseResults({
     schemaVersion: 1,

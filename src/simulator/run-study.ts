@@ -11,6 +11,7 @@ import { getEngine } from '../engine/registry.js';
 import { getStrategy, parseStrategyOptions } from '../strategies/registry.js';
 import type { SiteConnection } from '../transport/transport.js';
 import type { Progress } from '../cli/progress.js';
+import { silentLogger, type Logger } from '../core/logger.js';
 import { PooledEvaluator, summaryMetrics } from './pooled-evaluator.js';
 import { trainPooled } from './pooled-baseline.js';
 import { prepareStudyData, type StudyData } from './study-data.js';
@@ -33,18 +34,23 @@ function expectPrepared(r: SiteReply, siteId: string): PrepareReply {
  * Runs a whole study in the simulator: sites in worker threads, federated statistics for
  * normalisation, every strategy for every model, and the pooled and local-only baselines.
  */
-export async function runStudy(spec: StudySpec, baseDir: string, progress: Progress): Promise<StudyRun> {
+export async function runStudy(spec: StudySpec, baseDir: string, progress: Progress, log: Logger = silentLogger): Promise<StudyRun> {
   const data = await prepareStudyData(spec, baseDir);
   const engine = await getEngine(spec.engine);
   const pool = new WorkerPool(data.sites, { engine: spec.engine, threads: spec.threads });
   const conns = pool.connections;
   try {
     progress.log(`${data.sites.length} sites: ${data.sites.map((s) => s.siteId).join(', ')} · engine ${engine.name}`);
-    for (const [id, why] of Object.entries(data.excluded)) progress.log(`site ${id} left out: ${why}`);
+    log.info({ sites: data.siteSummaries, engine: engine.name, seed: spec.seed }, 'study started');
+    for (const [id, why] of Object.entries(data.excluded)) {
+      progress.log(`site ${id} left out: ${why}`);
+      log.warn({ site: id, reason: why }, 'site left out');
+    }
     const normalization =
       data.normalize === 'federated-zscore'
         ? (await federatedNormalization(conns, `${spec.name}:stats`, spec.federation.k, data.schema)).normalization
         : undefined;
+    if (normalization) log.info({ normalization }, 'federated normalisation computed');
     const local = await data.materializeAll(normalization);
     const runs: RunOutcome[] = [];
     for (const m of spec.models) {
@@ -53,7 +59,7 @@ export async function runStudy(spec: StudySpec, baseDir: string, progress: Progr
       const initial = initialWeights(layout, spec.seed);
       const evalModel = await engine.build(layout.spec, { seed: spec.seed });
       const evaluator = new PooledEvaluator(evalModel, local.pooledTest);
-      const ctx = { spec, conns, layout, initial, evaluator, normalization, progress, modelName: m.name };
+      const ctx = { spec, conns, layout, initial, evaluator, normalization, progress, log, modelName: m.name };
       try {
         if (spec.baselines.includes('pooled')) runs.push(await pooledRun(ctx, local.pooledTrain, local.siteTests));
         if (spec.baselines.includes('local-only')) runs.push(await federatedRun(ctx, { name: 'local-only', options: {} }, 'local-only'));
@@ -76,6 +82,7 @@ interface RunContext {
   readonly evaluator: PooledEvaluator;
   readonly normalization?: { mean: Record<string, number>; std: Record<string, number> };
   readonly progress: Progress;
+  readonly log: Logger;
   readonly modelName: string;
 }
 
@@ -116,6 +123,7 @@ async function federatedRun(c: RunContext, s: StrategyEntry, kind: 'federated' |
         const metrics =
           kind === 'local-only' ? await c.evaluator.evaluateMean(localModels().map((l) => l.weights)) : summaryMetrics(await c.evaluator.evaluate(r.global));
         history.push({ round: r.round, metrics, trainLoss: r.trainLoss, sites: r.sampled.length, failed: Object.keys(r.failed) });
+        c.log.info({ run: name, round: r.round, sampled: r.sampled, failed: r.failed, trainLoss: r.trainLoss, pooledTest: metrics, durationMs: r.durationMs }, 'round ended');
         c.progress.tick(r.round, `AUROC ${fmt(metrics.auroc)} loss ${r.trainLoss.toFixed(4)}`);
       },
     });
@@ -136,6 +144,7 @@ async function federatedRun(c: RunContext, s: StrategyEntry, kind: 'federated' |
       durationSeconds: (Date.now() - started) / 1000,
     });
     c.progress.done(`AUROC ${fmt(outcome.metrics.auroc)} · weights ${outcome.finalWeightsSha256.slice(0, 12)}`);
+    c.log.info({ run: name, auroc: outcome.metrics.auroc, finalWeightsSha256: outcome.finalWeightsSha256, durationSeconds: outcome.durationSeconds }, 'run finished');
     return outcome;
   } finally {
     await Promise.all(c.conns.map((conn) => conn.request({ kind: 'end-job', jobId })));
@@ -157,6 +166,7 @@ async function pooledRun(c: RunContext, train: Dataset, siteTests: ReadonlyMap<s
       onRound: async (round, w, loss) => {
         const metrics = summaryMetrics(await c.evaluator.evaluate(w));
         history.push({ round, metrics, trainLoss: loss, sites: 0, failed: [] });
+        c.log.info({ run: name, round, trainLoss: loss, pooledTest: metrics }, 'round ended');
         c.progress.tick(round, `AUROC ${fmt(metrics.auroc)} loss ${loss.toFixed(4)}`);
       },
     });
@@ -176,6 +186,7 @@ async function pooledRun(c: RunContext, train: Dataset, siteTests: ReadonlyMap<s
       durationSeconds: (Date.now() - started) / 1000,
     });
     c.progress.done(`AUROC ${fmt(outcome.metrics.auroc)} · weights ${outcome.finalWeightsSha256.slice(0, 12)}`);
+    c.log.info({ run: name, auroc: outcome.metrics.auroc, finalWeightsSha256: outcome.finalWeightsSha256, durationSeconds: outcome.durationSeconds }, 'run finished');
     return outcome;
   } finally {
     model.dispose();
