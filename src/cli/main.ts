@@ -6,6 +6,7 @@ import { registerSimulateCommand } from './commands/simulate.js';
 import { registerValidateCommand } from './commands/validate.js';
 import { registerStrategiesCommand } from './commands/strategies.js';
 import { registerInspectCommand } from './commands/inspect.js';
+import { registerAuditCommand } from './commands/audit.js';
 import { toolVersion } from '../node/tool-version.js';
 
 const program = new Command();
@@ -20,6 +21,7 @@ registerSimulateCommand(program);
 registerValidateCommand(program);
 registerStrategiesCommand(program);
 registerInspectCommand(program);
+registerAuditCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -27,6 +27,8 @@ export const ErrorCodes = {
   QUORUM_NOT_MET: 'MEDFED_ERR_QUORUM_NOT_MET',
   /** Training diverged (non-finite loss or weights). */
   NUMERIC_DIVERGENCE: 'MEDFED_ERR_NUMERIC_DIVERGENCE',
+  /** An audit log failed verification (edited, deleted, reordered or truncated entries, wrong key). */
+  AUDIT_TAMPERED: 'MEDFED_ERR_AUDIT_TAMPERED',
   /** An output file or directory could not be written. */
   OUTPUT_FAILURE: 'MEDFED_ERR_OUTPUT_FAILURE',
   /** A bug in medfed: please report it. */
