@@ -7,6 +7,7 @@ import { registerValidateCommand } from './commands/validate.js';
 import { registerStrategiesCommand } from './commands/strategies.js';
 import { registerInspectCommand } from './commands/inspect.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerProvisionCommand } from './commands/provision.js';
 import { toolVersion } from '../node/tool-version.js';
 
 const program = new Command();
@@ -22,6 +23,7 @@ registerValidateCommand(program);
 registerStrategiesCommand(program);
 registerInspectCommand(program);
 registerAuditCommand(program);
+registerProvisionCommand(program);
 
 try {
   await program.parseAsync(process.argv);
