@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { ErrorCodes, MedfedError } from '../core/errors.js';
 import { studySpecSchema, type StudySpec } from '../core/study-spec.js';
-import { formatZodIssues } from '../core/zod-errors.js';
+import { parseYamlConfig } from '../core/yaml-config.js';
 import { getStrategy, parseStrategyOptions } from '../strategies/registry.js';
 
 export interface LoadedStudySpec {
@@ -25,27 +24,15 @@ export function loadStudySpec(file: string): LoadedStudySpec {
 }
 
 export function parseStudySpec(text: string, file = 'spec'): StudySpec {
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const at = e.linePos?.[0] ? `${file}:${e.linePos[0].line}:${e.linePos[0].col}` : file;
-    throw new MedfedError(ErrorCodes.CONFIG_INVALID, `the study spec is not valid YAML: ${e.message.split('\n')[0]}`, { where: at });
-  }
-  const r = studySpecSchema.safeParse(doc.toJS());
-  if (!r.success) {
-    throw new MedfedError(ErrorCodes.CONFIG_INVALID, `invalid study spec ${file}: ${formatZodIssues(r.error)}`, {
-      where: file,
-      hint: 'see docs/job-spec.md for every field and its allowed values',
-    });
-  }
-  r.data.strategies.forEach((s, i) => {
+  const spec = parseYamlConfig(text, file, studySpecSchema, 'study spec', 'see docs/job-spec.md for every field and its allowed values');
+  spec.strategies.forEach((s, i) => {
     getStrategy(s.name, `${file}: strategies[${i}].name`);
     parseStrategyOptions(s.name, s.options, `${file}: strategies[${i}].options`);
   });
-  const labels = r.data.strategies.map((s) => s.label ?? s.name);
+  const labels = spec.strategies.map((s) => s.label ?? s.name);
   const dup = labels.find((l, i) => labels.indexOf(l) !== i);
   if (dup) {
     throw new MedfedError(ErrorCodes.CONFIG_INVALID, `two strategies are both named "${dup}"; give one a distinct "label"`, { where: `${file}: strategies` });
   }
-  return r.data;
+  return spec;
 }

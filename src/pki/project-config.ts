@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ErrorCodes, MedfedError } from '../core/errors.js';
-import { formatZodIssues } from '../core/zod-errors.js';
+import { parseYamlConfig } from '../core/yaml-config.js';
 import { strategyNames } from '../strategies/registry.js';
 
 /** Names that end up in certificate subjects, URI SANs and directory names: keep them plain. */
@@ -90,20 +89,7 @@ export type PolicyDefaults = ProjectConfig['policyDefaults'];
 
 /** Parse and validate project.yaml text; errors are CONFIG_INVALID naming the path ("sites[1].name: ..."). */
 export function parseProjectConfig(text: string, file = 'project.yaml'): ProjectConfig {
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const at = e.linePos?.[0] ? `${file}:${e.linePos[0].line}:${e.linePos[0].col}` : file;
-    throw new MedfedError(ErrorCodes.CONFIG_INVALID, `the project file is not valid YAML: ${e.message.split('\n')[0]}`, { where: at });
-  }
-  const r = projectConfigSchema.safeParse(doc.toJS());
-  if (!r.success) {
-    throw new MedfedError(ErrorCodes.CONFIG_INVALID, `the project file is invalid: ${formatZodIssues(r.error)}`, {
-      where: `${file}: ${formatZodIssues(r.error).split(':')[0]}`,
-      hint: 'see docs/provisioning.md for every field of project.yaml',
-    });
-  }
-  return r.data;
+  return parseYamlConfig(text, file, projectConfigSchema, 'project file', 'see docs/provisioning.md for every field of project.yaml');
 }
 
 export function loadProjectConfig(file: string): ProjectConfig {
