@@ -1,0 +1,9 @@
+/** DICOM connector: isomorphic parsing and writing; Node file reading is in read-file.ts. */
+export type { DicomImage, DicomMeta, DicomVolume } from './types.js';
+export { parseDicomImage } from './read-image.js';
+export { parseDicomBytes, type ParsedDicom } from './parse-dataset.js';
+export { toDisplayValues, type DisplayWindow } from './window.js';
+export { dicomSeriesToVolume, type SeriesOptions } from './series.js';
+export { writeDicomImage, type DicomWriteInput } from './write.js';
+export { decodeRleFrame } from './rle.js';
+export { transferSyntaxInfo, type TransferSyntaxInfo } from './transfer-syntax.js';
