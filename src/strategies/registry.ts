@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ErrorCodes, MedfedError } from '../core/errors.js';
+import { dpFedavg } from './dp-fedavg.js';
 import { fedadagrad } from './fedadagrad.js';
 import { fedadam } from './fedadam.js';
 import { fedavg } from './fedavg.js';
@@ -8,6 +9,7 @@ import { fedprox } from './fedprox.js';
 import { fedyogi } from './fedyogi.js';
 import { localOnly } from './local-only.js';
 import { optionIssues } from './option-issues.js';
+import { krum, median, multiKrum, normBound, trimmedMean } from './robust.js';
 import { scaffold } from './scaffold.js';
 import type { StrategyPlugin } from './strategy.js';
 
@@ -24,6 +26,8 @@ export function registerStrategy(plugin: StrategyPlugin): void {
 }
 
 for (const p of [fedavg, fedprox, scaffold, fedadam, fedyogi, fedadagrad, fedbn, localOnly] as StrategyPlugin[]) registerStrategy(p);
+for (const p of [median, trimmedMean, krum, multiKrum, normBound] as StrategyPlugin[]) registerStrategy(p);
+registerStrategy(dpFedavg as StrategyPlugin);
 
 /** The plug-in registered as `name`; UNKNOWN_NAME lists the registered names. */
 export function getStrategy(name: string, where?: string): StrategyPlugin {

@@ -81,3 +81,50 @@ export function aggregatorConformance(name: string, aggregate: Aggregator): void
     });
   });
 }
+
+/** The Byzantine updates the outlier case tries: f copies of each attack against the honest ones. */
+const attacks: Record<string, (honest: readonly Map<string, Tensor>[], rng: Rng) => Map<string, Tensor>[]> = {
+  'far away (colluding, +1000)': (h) => h.map((w) => mapValues(w, (v) => v + 1000)),
+  'scaled 100x (model replacement)': (h) => h.map((w) => mapValues(w, (v) => 100 * v)),
+  'sign-flipped and boosted (-10x)': (h) => h.map((w) => mapValues(w, (v) => -10 * v)),
+  'random noise (sd 50)': (h, rng) => h.map((w) => mapValues(w, () => rng.normal() * 50)),
+};
+
+function mapValues(w: Weights, f: (v: number) => number): Map<string, Tensor> {
+  return new Map([...w].map(([n, t]) => [n, { shape: [...t.shape], data: t.data.map(f) }]));
+}
+
+/**
+ * Registers the robustness case robust rules pass and the mean fails: `honest` updates near one
+ * point (noise sd 0.01) and f adversarial ones (far away, scaled, sign-flipped, noise), all with
+ * weight 1. Every output value must lie within the honest values' range at that coordinate, and
+ * the output must be over 10x closer to the honest mean than the plain mean is. `aggregate` is the
+ * rule configured for f (n = honest + f updates in all).
+ */
+export function outlierConformance(name: string, aggregate: Aggregator, f: number, honest = 8): void {
+  describe(`aggregator robustness: ${name} tolerates f = ${f} outliers among ${honest + f}`, () => {
+    for (const [attack, make] of Object.entries(attacks)) {
+      test(`attack: ${attack}`, () => {
+        const rng = new Rng(7 + f);
+        const center = randomWeights(rng);
+        const good = Array.from({ length: honest }, () => mapValues(center, (v) => v + rng.normal() * 0.01));
+        const bad = make(good.slice(0, f), rng);
+        const updates = [...bad, ...good].map((weights): WeightedUpdate => ({ weights, weight: 1 }));
+        const out = aggregate(updates, { global: center });
+        let robustDistance = 0;
+        let meanDistance = 0;
+        for (const [n, t] of out) {
+          t.data.forEach((v, i) => {
+            const vals = good.map((w) => w.get(n)!.data[i]);
+            const honestMean = vals.reduce((a, b) => a + b, 0) / honest;
+            const plainMean = updates.reduce((a, u) => a + u.weights.get(n)!.data[i], 0) / updates.length;
+            assert.ok(v >= Math.min(...vals) - 1e-6 && v <= Math.max(...vals) + 1e-6, `${n}[${i}] = ${v} outside the honest values [${Math.min(...vals)}, ${Math.max(...vals)}]`);
+            robustDistance += (v - honestMean) ** 2;
+            meanDistance += (plainMean - honestMean) ** 2;
+          });
+        }
+        assert.ok(Math.sqrt(robustDistance) * 10 < Math.sqrt(meanDistance), `distance to the honest mean ${Math.sqrt(robustDistance)} vs the plain mean's ${Math.sqrt(meanDistance)}`);
+      });
+    }
+  });
+}

@@ -30,5 +30,5 @@ test('weightedMean accumulates in float64: large and small values do not lose th
 
 test('the aggregator registry finds weighted-mean and lists the names on a miss', () => {
   assert.equal(getAggregator('weighted-mean'), weightedMean);
-  assert.throws(() => getAggregator('median', 'aggregator'), (e: Error & { code?: string }) => e.code === ErrorCodes.UNKNOWN_NAME && e.message.includes('weighted-mean'));
+  assert.throws(() => getAggregator('no-such-rule', 'aggregator'), (e: Error & { code?: string }) => e.code === ErrorCodes.UNKNOWN_NAME && e.message.includes('weighted-mean'));
 });
