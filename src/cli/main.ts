@@ -8,6 +8,9 @@ import { registerStrategiesCommand } from './commands/strategies.js';
 import { registerInspectCommand } from './commands/inspect.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerProvisionCommand } from './commands/provision.js';
+import { registerCoordinatorCommand } from './commands/coordinator.js';
+import { registerSiteCommand } from './commands/site.js';
+import { registerJobCommand } from './commands/job.js';
 import { toolVersion } from '../node/tool-version.js';
 
 const program = new Command();
@@ -24,6 +27,9 @@ registerStrategiesCommand(program);
 registerInspectCommand(program);
 registerAuditCommand(program);
 registerProvisionCommand(program);
+registerCoordinatorCommand(program);
+registerSiteCommand(program);
+registerJobCommand(program);
 
 try {
   await program.parseAsync(process.argv);

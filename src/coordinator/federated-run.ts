@@ -1,11 +1,12 @@
 import { packExtras, packWeights, unpackExtras, unpackModelWeights } from '../core/codec.js';
 import { ErrorCodes, MedfedError } from '../core/errors.js';
-import type { FitReplyMessage, Scalars, SiteReply, TrainingConfig } from '../core/messages.js';
+import type { FitReplyMessage, FitRequest, Scalars, SiteReply, TrainingConfig } from '../core/messages.js';
 import type { ModelLayout } from '../core/model-params.js';
 import { deriveSeed } from '../core/random.js';
 import { allFinite, type Weights } from '../core/tensors.js';
 import type { FitReply, ServerStrategy } from '../strategies/strategy.js';
 import type { SiteConnection } from '../transport/transport.js';
+import { beforeDeadline, throwIfAborted } from './round-deadline.js';
 import { sampleSites } from './site-sampling.js';
 
 export interface FederatedRunOptions {
@@ -24,7 +25,31 @@ export interface FederatedRunOptions {
   readonly training: TrainingConfig;
   /** Ask every site to evaluate the new global model after each round. */
   readonly evaluateSites: boolean;
+  /**
+   * Called after each round, awaited before the next one: the checkpoint hook. If it throws, the
+   * run stops and that round does not count as done.
+   */
   readonly onRound?: (record: RoundRecord) => void | Promise<void>;
+  /** Called when a round starts, with the sites sampled for it. */
+  readonly onRoundStart?: (round: number, sampled: readonly string[]) => void | Promise<void>;
+  /** Resume: the first round to run (default 1); `initial` is then the global model as of the end of round startRound − 1. */
+  readonly startRound?: number;
+  /** Resume: server strategy state (from a checkpoint) restored before the first round. */
+  readonly initialStrategyState?: Record<string, Weights>;
+  /**
+   * Per-round deadline in ms: fit replies (and, separately, evaluation replies) arriving later are
+   * dropped and the site counts as failed for the round. Default: no deadline.
+   */
+  readonly roundDeadlineMs?: number;
+  /**
+   * A site that answers JOB_NOT_PREPARED (it restarted) is prepared again through this hook and its
+   * fit retried once, within the same deadline.
+   */
+  readonly reprepare?: (siteId: string) => Promise<void>;
+  /** 'throw' (default): a failed evaluation fails the run; 'skip': that site is left out of the round's metrics. */
+  readonly evaluationFailures?: 'throw' | 'skip';
+  /** Aborts the run between and during rounds (JOB_ABORTED, or the reason given to abort()). */
+  readonly signal?: AbortSignal;
 }
 
 export interface RoundRecord {
@@ -35,6 +60,8 @@ export interface RoundRecord {
   /** Example-weighted mean training loss of the replies. */
   readonly trainLoss: number;
   readonly siteMetrics: Readonly<Record<string, Record<string, number | null>>>;
+  /** Sites whose evaluation failed or timed out (evaluationFailures: 'skip'), with the reason. */
+  readonly evaluationFailed: Readonly<Record<string, string>>;
   readonly durationMs: number;
 }
 
@@ -54,19 +81,22 @@ function expectReply<K extends SiteReply['kind']>(reply: SiteReply, kind: K, sit
 /** The coordinator's round loop: sample → configure → collect → aggregate → evaluate. */
 export async function runFederated(o: FederatedRunOptions): Promise<FederatedRunResult> {
   const ids = o.sites.map((s) => s.siteId);
-  const byId = new Map(o.sites.map((s) => [s.siteId, s]));
+  if (o.initialStrategyState) o.strategy.importState(o.initialStrategyState);
   let global: Weights = o.initial;
   const records: RoundRecord[] = [];
-  for (let round = 1; round <= o.rounds; round++) {
+  for (let round = o.startRound ?? 1; round <= o.rounds; round++) {
+    throwIfAborted(o.signal);
     const t0 = Date.now();
+    const deadlineAt = o.roundDeadlineMs === undefined ? undefined : t0 + o.roundDeadlineMs;
     const ctx = { round, totalSites: ids.length, layout: o.layout };
     const sampled = sampleSites(ids, o.fractionFit, o.minSites, o.seed, round);
+    await o.onRoundStart?.(round, sampled);
     const directive = o.strategy.configureFit(ctx, global);
     const weights = packWeights(global);
     const extra = packExtras(directive.extra);
     const settled = await Promise.allSettled(
-      sampled.map(async (id) => {
-        const reply = await byId.get(id)!.request({
+      sampled.map((id) => {
+        const request: FitRequest = {
           kind: 'fit',
           jobId: o.jobId,
           round,
@@ -76,10 +106,11 @@ export async function runFederated(o: FederatedRunOptions): Promise<FederatedRun
           directive: { config: directive.config, extra },
           training: o.training,
           seed: deriveSeed(o.seed, 'fit', id, round),
-        });
-        return decodeFitReply(expectReply(reply, 'fit', id), o.layout);
+        };
+        return beforeDeadline(fitSite(o, id, request), deadlineAt, `site ${id} (round ${round})`, o.signal);
       }),
     );
+    throwIfAborted(o.signal);
     const replies: FitReply[] = [];
     const failed: Record<string, string> = {};
     settled.forEach((s, i) => {
@@ -88,9 +119,11 @@ export async function runFederated(o: FederatedRunOptions): Promise<FederatedRun
     });
     if (replies.length < Math.min(o.minSites, sampled.length) || replies.length === 0) {
       const why = Object.entries(failed).map(([id, e]) => `${id}: ${e}`).join('; ');
-      throw new MedfedError(ErrorCodes.QUORUM_NOT_MET, `round ${round}: ${replies.length} of ${sampled.length} sites replied, ${o.minSites} needed (${why})`, {
-        hint: 'check the failing sites, or lower federation.minSites',
-      });
+      throw new MedfedError(
+        ErrorCodes.QUORUM_NOT_MET,
+        `round ${round}: ${replies.length} of ${sampled.length} sites replied (${replies.map((r) => r.siteId).join(', ') || 'none'}), ${o.minSites} needed; failed or timed out: ${why}`,
+        { hint: 'check the failing sites, or lower federation.minSites' },
+      );
     }
     replies.sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0));
     const next = o.strategy.aggregateFit(ctx, global, replies);
@@ -100,14 +133,35 @@ export async function runFederated(o: FederatedRunOptions): Promise<FederatedRun
       });
     }
     global = next;
-    const siteMetrics = o.evaluateSites ? await evaluateEverywhere(o, round, global) : {};
+    const evaluation = o.evaluateSites ? await evaluateEverywhere(o, round, global) : { metrics: {}, failed: {} };
+    throwIfAborted(o.signal);
     const n = replies.reduce((a, r) => a + r.numExamples, 0);
     const trainLoss = replies.reduce((a, r) => a + (r.metrics.loss ?? 0) * r.numExamples, 0) / n;
-    const record: RoundRecord = { round, global, sampled, failed, trainLoss, siteMetrics, durationMs: Date.now() - t0 };
+    const record: RoundRecord = {
+      round,
+      global,
+      sampled,
+      failed,
+      trainLoss,
+      siteMetrics: evaluation.metrics,
+      evaluationFailed: evaluation.failed,
+      durationMs: Date.now() - t0,
+    };
     records.push(record);
     await o.onRound?.(record);
   }
   return { final: global, rounds: records };
+}
+
+/** One site's fit; a site that lost the job (restarted) is prepared again and asked once more. */
+async function fitSite(o: FederatedRunOptions, id: string, request: FitRequest): Promise<FitReply> {
+  const conn = o.sites.find((s) => s.siteId === id)!;
+  let reply = await conn.request(request);
+  if (reply.kind === 'error' && reply.error.code === ErrorCodes.JOB_NOT_PREPARED && o.reprepare) {
+    await o.reprepare(id);
+    reply = await conn.request(request);
+  }
+  return decodeFitReply(expectReply(reply, 'fit', id), o.layout);
 }
 
 function decodeFitReply(m: FitReplyMessage, layout: ModelLayout): FitReply {
@@ -125,12 +179,21 @@ function decodeFitReply(m: FitReplyMessage, layout: ModelLayout): FitReply {
 
 async function evaluateEverywhere(o: FederatedRunOptions, round: number, global: Weights) {
   const weights = packWeights(global);
-  const out: Record<string, Record<string, number | null>> = {};
+  const deadlineAt = o.roundDeadlineMs === undefined ? undefined : Date.now() + o.roundDeadlineMs;
+  const metrics: Record<string, Record<string, number | null>> = {};
+  const failed: Record<string, string> = {};
   await Promise.all(
     o.sites.map(async (s) => {
-      const reply = await s.request({ kind: 'evaluate', jobId: o.jobId, round, strategy: o.strategyName, strategyOptions: o.strategyOptions, weights });
-      out[s.siteId] = expectReply(reply, 'evaluate', s.siteId).metrics;
+      try {
+        const ask = s.request({ kind: 'evaluate', jobId: o.jobId, round, strategy: o.strategyName, strategyOptions: o.strategyOptions, weights });
+        const reply = await beforeDeadline(ask, deadlineAt, `site ${s.siteId} evaluation (round ${round})`, o.signal);
+        metrics[s.siteId] = expectReply(reply, 'evaluate', s.siteId).metrics;
+      } catch (e) {
+        if (o.evaluationFailures !== 'skip' || (e instanceof MedfedError && e.code === ErrorCodes.JOB_ABORTED)) throw e;
+        failed[s.siteId] = e instanceof MedfedError ? e.describe() : String(e);
+      }
     }),
   );
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const sorted = <T>(r: Record<string, T>) => Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return { metrics: sorted(metrics), failed: sorted(failed) };
 }

@@ -19,12 +19,22 @@ export const ErrorCodes = {
   FORMAT_INVALID: 'MEDFED_ERR_FORMAT_INVALID',
   /** A statistic was requested on fewer records than the site's k-threshold. */
   PRIVACY_THRESHOLD: 'MEDFED_ERR_PRIVACY_THRESHOLD',
+  /** A job would spend more differential-privacy budget (epsilon or delta) than a site has left. */
+  PRIVACY_BUDGET_EXCEEDED: 'MEDFED_ERR_PRIVACY_BUDGET_EXCEEDED',
   /** A training engine failed (kernel missing, backend not available). */
   ENGINE_FAILURE: 'MEDFED_ERR_ENGINE_FAILURE',
   /** A site failed or did not answer during a round. */
   SITE_FAILURE: 'MEDFED_ERR_SITE_FAILURE',
   /** Not enough sites replied for the round to be valid. */
   QUORUM_NOT_MET: 'MEDFED_ERR_QUORUM_NOT_MET',
+  /** A site was asked to fit or evaluate a job it has not prepared (e.g. it restarted); the coordinator re-sends "prepare". */
+  JOB_NOT_PREPARED: 'MEDFED_ERR_JOB_NOT_PREPARED',
+  /** A site's policy refused a job (not approved, strategy not allowed, quorum below the site's minimum, ...). */
+  JOB_REFUSED: 'MEDFED_ERR_JOB_REFUSED',
+  /** The caller's certificate role does not allow this action (e.g. a site kit submitting a job). */
+  NOT_AUTHORIZED: 'MEDFED_ERR_NOT_AUTHORIZED',
+  /** A job was aborted by an administrator, or stopped because the coordinator shut down. */
+  JOB_ABORTED: 'MEDFED_ERR_JOB_ABORTED',
   /** Training diverged (non-finite loss or weights). */
   NUMERIC_DIVERGENCE: 'MEDFED_ERR_NUMERIC_DIVERGENCE',
   /** An audit log failed verification (edited, deleted, reordered or truncated entries, wrong key). */

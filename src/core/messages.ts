@@ -9,6 +9,21 @@ import type { ModelSpec } from './model-spec.js';
 export type Blob = Uint8Array;
 export type Scalars = Record<string, number | string | boolean>;
 
+/**
+ * Patient-level DP-SGD for a job: a fixed noise multiplier, or a target epsilon from which each
+ * site computes its own noise multiplier (its sampling rate depends on its size) for
+ * `plannedRounds` rounds. See docs/differential-privacy.md.
+ */
+export interface DpSgdConfig {
+  readonly clipNorm: number;
+  /** delta at which epsilon is reported (and targeted). */
+  readonly delta: number;
+  readonly noiseMultiplier?: number;
+  readonly targetEpsilon?: number;
+  /** Rounds the site may train in this job (the accountant composes over all of them). */
+  readonly plannedRounds: number;
+}
+
 export interface TrainingConfig {
   readonly epochs: number;
   readonly batchSize: number;
@@ -18,6 +33,18 @@ export interface TrainingConfig {
     readonly momentum?: number;
     readonly weightDecay?: number;
   };
+  /** Patient-level DP-SGD at every site (absent: no DP). */
+  readonly dpSgd?: DpSgdConfig;
+}
+
+/**
+ * A deployment job as a site sees it: the job spec exactly as submitted (YAML). The site parses it
+ * itself, recomputes its hash (spec plus the site's own medfed version), applies its policy and
+ * maps `dataset` to its own file; it never trusts a hash or a data path sent by the coordinator.
+ * Absent in the simulator, whose sites are built with their data.
+ */
+export interface JobRef {
+  readonly specYaml: string;
 }
 
 /** Federated statistics request: summaries of the named features over the site's training rows. */
@@ -28,6 +55,8 @@ export interface StatsRequest {
   readonly k: number;
   /** Histogram bin edges per feature (second pass); omitted on the first pass. */
   readonly binEdges?: Record<string, number[]>;
+  /** Deployment jobs: the job spec (the site loads the job's dataset from it). */
+  readonly job?: JobRef;
 }
 
 /** Sets the job's model and the global normalisation statistics at the site. */
@@ -37,6 +66,8 @@ export interface PrepareRequest {
   readonly model: ModelSpec;
   /** z-score statistics per feature from federated statistics (no raw values). */
   readonly normalization?: { readonly mean: Record<string, number>; readonly std: Record<string, number> };
+  /** Deployment jobs: the job spec (the site loads the job's dataset from it). */
+  readonly job?: JobRef;
 }
 
 export interface FitRequest {

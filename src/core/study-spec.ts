@@ -22,6 +22,19 @@ export const trainingSchema = z.strictObject({
   optimizer: optimizerSchema.default({ name: 'sgd', lr: 0.05 }),
 });
 
+/**
+ * Patient-level DP-SGD at every site: a fixed noise multiplier, or a target epsilon at delta from
+ * which each site computes its noise multiplier for all planned rounds (docs/differential-privacy.md).
+ */
+export const dpSgdSpecSchema = z.union([
+  z.strictObject({ clipNorm: z.number().positive(), noiseMultiplier: z.number().positive(), delta: z.number().gt(0).lt(1).default(1e-5) }),
+  z.strictObject({ clipNorm: z.number().positive(), targetEpsilon: z.number().positive(), delta: z.number().gt(0).lt(1) }),
+]);
+
+/** Differential privacy for federated runs; `{}` on a strategy turns off a study-wide setting. */
+export const privacySchema = z.strictObject({ dpSgd: dpSgdSpecSchema.optional() });
+export type PrivacySpec = z.infer<typeof privacySchema>;
+
 const partitionSchema = z.discriminatedUnion('by', [
   z.strictObject({ by: z.literal('column'), column: z.string().min(1), minRows: positiveInt.default(1) }),
   z.strictObject({
@@ -61,6 +74,8 @@ export const strategyEntrySchema = z.strictObject({
   options: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
   /** Overrides of the study's local training for this strategy (e.g. SGD for SCAFFOLD). */
   training: trainingSchema.partial().optional(),
+  /** Differential privacy of this strategy's run (overrides the study's `privacy`). */
+  privacy: privacySchema.optional(),
 });
 
 export const modelEntrySchema = z.strictObject({
@@ -90,6 +105,8 @@ export const studySpecSchema = z.strictObject({
   models: z.array(modelEntrySchema).min(1),
   strategies: z.array(strategyEntrySchema).min(1),
   baselines: z.array(z.enum(['pooled', 'local-only'])).default(['pooled', 'local-only']),
+  /** Differential privacy of every federated run (a strategy's own `privacy` overrides it). */
+  privacy: privacySchema.optional(),
 });
 
 export type StudySpec = z.infer<typeof studySpecSchema>;

@@ -27,6 +27,25 @@ export interface OptimizerSpec {
   readonly weightDecay?: number;
 }
 
+/**
+ * Patient-level DP-SGD (Abadi et al. 2016): every step draws a Poisson batch (each example with
+ * probability q), clips each example's gradient over all trainable tensors to L2 norm <= clipNorm,
+ * sums, adds N(0, (noiseMultiplier * clipNorm)^2) to every coordinate and divides by the expected
+ * batch size q n. An epoch is ceil(1 / q) steps. See docs/differential-privacy.md.
+ */
+export interface DpSgdOptions {
+  readonly clipNorm: number;
+  /** sigma: noise standard deviation / clipNorm; 0 gives no privacy (tests only). */
+  readonly noiseMultiplier: number;
+  /** Poisson sampling rate q (default batchSize / n). */
+  readonly samplingRate?: number;
+  /**
+   * Uniform [0, 1) source (53-bit) for batch sampling and noise. Default and required for
+   * privacy: the platform CSPRNG. A seeded source is for tests only.
+   */
+  readonly uniform?: () => number;
+}
+
 export interface TrainOptions {
   readonly epochs: number;
   readonly batchSize: number;
@@ -37,6 +56,8 @@ export interface TrainOptions {
   readonly proximal?: { readonly mu: number; readonly anchor: Weights };
   /** SCAFFOLD: added to every gradient of the named tensors before the optimizer step (c - c_i). */
   readonly gradientCorrection?: Weights;
+  /** Patient-level differential privacy (DP-SGD); batches are then Poisson samples (see DpSgdOptions). */
+  readonly dpSgd?: DpSgdOptions;
   /** Called after each epoch (progress, logs). */
   readonly onEpochEnd?: (epoch: number, meanLoss: number) => void;
 }

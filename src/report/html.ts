@@ -3,6 +3,7 @@ import { parseResults, type ResultsInput } from './results-schema.js';
 import { renderCalibrationCharts, renderRoundCharts, renderSiteCharts } from './sections/charts.js';
 import { renderComparisonTable } from './sections/comparison-table.js';
 import { renderHashes } from './sections/hashes.js';
+import { renderPrivacy } from './sections/privacy.js';
 import { renderSummary } from './sections/summary.js';
 import { reportCss } from './style.js';
 
@@ -17,6 +18,7 @@ export function renderReport(input: ResultsInput): string {
   const sections = [
     renderSummary(results),
     renderComparisonTable(results),
+    renderPrivacy(results),
     renderRoundCharts(results),
     renderSiteCharts(results),
     renderCalibrationCharts(results),
@@ -25,6 +27,7 @@ export function renderReport(input: ResultsInput): string {
   const nav = [
     ['study', 'Study'],
     ['comparison', 'Comparison'],
+    ['privacy', 'Privacy'],
     ['rounds', 'Learning curves'],
     ['sites', 'Per site'],
     ['calibration', 'Calibration'],

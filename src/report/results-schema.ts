@@ -54,6 +54,16 @@ export const localModelSchema = z.object({
   finalWeightsSha256: sha256Hex,
 });
 
+export const runPrivacySchema = z.object({
+  mechanism: z.enum(['dp-sgd', 'dp-fedavg']),
+  epsilon: z.number().nonnegative(),
+  delta: z.number().gt(0).lt(1),
+  clipNorm: z.number().positive(),
+  targetEpsilon: z.number().positive().optional(),
+  perSite: z.record(z.string(), z.object({ epsilon: z.number().nonnegative(), noiseMultiplier: z.number().nonnegative(), samplingRate: z.number().min(0).max(1), rounds: count })),
+  accountant: z.enum(['rdp', 'pld']),
+});
+
 export const runKinds = ['federated', 'pooled', 'local-only'] as const;
 
 export const runResultSchema = z.object({
@@ -73,6 +83,8 @@ export const runResultSchema = z.object({
   durationSeconds: z.number().nonnegative(),
   /** Local-only runs: each site's model. */
   localModels: z.array(localModelSchema).optional(),
+  /** Differential privacy of the run: epsilon at delta (the largest any site spent) and each site's spend. */
+  privacy: runPrivacySchema.optional(),
 });
 
 export const comparisonRowSchema = z.looseObject({

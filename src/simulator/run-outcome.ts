@@ -4,6 +4,7 @@ import type { Weights } from '../core/tensors.js';
 import { weightsSha256 } from '../core/weights-hash.js';
 import type { MetricsRecord } from '../report/metrics-schema.js';
 import { meanOfMetrics } from '../report/mean-metrics.js';
+import type { RunPrivacy } from '../privacy/dp/run-privacy.js';
 
 type MetricRecord = Record<string, number | null>;
 
@@ -25,9 +26,12 @@ export interface RunOutcome {
   readonly durationSeconds: number;
   /** Final weights (not serialised into results.json; written as safetensors beside it). */
   readonly weights: Weights;
+  /** Differential privacy of the run (DP-SGD: epsilon spent per site). */
+  readonly privacy?: RunPrivacy;
 }
 
 export function runRecord(o: {
+  privacy?: RunPrivacy;
   name: string;
   kind: RunOutcome['kind'];
   strategy?: string;
@@ -61,5 +65,6 @@ export function runRecord(o: {
     training: o.training,
     durationSeconds: o.durationSeconds,
     weights,
+    ...(o.privacy ? { privacy: o.privacy } : {}),
   };
 }

@@ -17,6 +17,7 @@ import { trainPooled } from './pooled-baseline.js';
 import { prepareStudyData, type StudyData } from './study-data.js';
 import { WorkerPool } from './worker-pool.js';
 import { runRecord, type RunOutcome } from './run-outcome.js';
+import { dpSgdConfigFor, runPrivacy } from '../privacy/dp/run-privacy.js';
 
 export interface StudyRun {
   readonly data: StudyData;
@@ -93,9 +94,10 @@ async function federatedRun(c: RunContext, s: StrategyEntry, kind: 'federated' |
   const plugin = getStrategy(s.name);
   const options = parseStrategyOptions(s.name, s.options, `strategies.${label}.options`);
   const server = plugin.createServer(options, c.layout);
-  const training = { ...c.spec.training, ...s.training };
+  const dpSgd = kind === 'federated' ? dpSgdConfigFor(c.spec.privacy, s.privacy, c.spec.federation.rounds) : undefined;
+  const training = { ...c.spec.training, ...s.training, ...(dpSgd ? { dpSgd } : {}) };
   const started = Date.now();
-  await Promise.all(
+  const prepared = await Promise.all(
     c.conns.map(async (conn) => expectPrepared(await conn.request({ kind: 'prepare', jobId, model: c.layout.spec, normalization: c.normalization }), conn.siteId)),
   );
   const history: RunOutcome['history'] = [];
@@ -129,7 +131,9 @@ async function federatedRun(c: RunContext, s: StrategyEntry, kind: 'federated' |
     });
     const last = result.rounds[result.rounds.length - 1];
     const locals = kind === 'local-only' ? await Promise.all(localModels().map(async (l) => ({ ...l, metrics: summaryMetrics(await c.evaluator.evaluate(l.weights)) }))) : undefined;
+    const privacy = dpSgd ? runPrivacy(dpSgd, prepared.map((p) => ({ siteId: p.siteId, n: p.trainExamples, rounds: roundsTrained(result.rounds, p.siteId) })), training) : undefined;
     const outcome = runRecord({
+      privacy,
       name,
       kind,
       strategy: kind === 'federated' ? s.name : undefined,
@@ -191,6 +195,11 @@ async function pooledRun(c: RunContext, train: Dataset, siteTests: ReadonlyMap<s
   } finally {
     model.dispose();
   }
+}
+
+/** Rounds in which the site was sampled and replied. */
+function roundsTrained(rounds: readonly { sampled: readonly string[]; failed: Readonly<Record<string, string>> }[], siteId: string): number {
+  return rounds.filter((r) => r.sampled.includes(siteId) && !(siteId in r.failed)).length;
 }
 
 function fmt(v: number | null | undefined): string {

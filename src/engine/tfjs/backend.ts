@@ -8,6 +8,8 @@ import { registerWasmKernels } from './kernels/register.js';
 export type TfjsBackendName = 'wasm' | 'cpu';
 
 const initialised = new Set<TfjsBackendName>();
+/** One start per backend, shared by concurrent callers (two sites starting at once in one thread). */
+const starting = new Map<TfjsBackendName, Promise<void>>();
 
 async function initialise(name: TfjsBackendName): Promise<void> {
   if (name === 'wasm') {
@@ -45,7 +47,14 @@ async function initialise(name: TfjsBackendName): Promise<void> {
  * models on different backends can share a thread.
  */
 export async function useBackend(name: TfjsBackendName): Promise<void> {
-  if (!initialised.has(name)) await initialise(name);
+  if (!initialised.has(name)) {
+    let p = starting.get(name);
+    if (!p) {
+      p = initialise(name).finally(() => starting.delete(name));
+      starting.set(name, p);
+    }
+    await p;
+  }
   if (tf.getBackend() !== name) await tf.setBackend(name);
 }
 

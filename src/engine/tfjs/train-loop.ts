@@ -7,6 +7,7 @@ import type { TrainOptions, TrainResult } from '../engine.js';
 import { backendOf, useBackend, type TfjsBackendName } from './backend.js';
 import { stepDropoutSeed } from './dropout-mask.js';
 import { FusedOptimizer, type GradientExtras } from './fused-optimizer.js';
+import { trainEpochsDpSgd } from './dp-sgd-loop.js';
 import type { GradientStep } from './gradient-step.js';
 import { updateRunningStats } from './running-stats.js';
 import { tensorMemory } from './tensor-memory.js';
@@ -57,6 +58,12 @@ export async function trainEpochs(
   checkCount(options.epochs, 'epochs', 0);
   checkCount(options.batchSize, 'batchSize', 1);
   const trainable = step.trainable;
+  if (options.dpSgd) {
+    const dpSgd = options.dpSgd;
+    const result = await trainEpochsDpSgd(layout, store, step, backend, data, { ...options, dpSgd }, gradientExtras(store, trainable, options));
+    checkFiniteWeights(store);
+    return result;
+  }
   const optimizer = new FusedOptimizer(options.optimizer, trainable.map((i) => store.masters[i].length));
   const extras = gradientExtras(store, trainable, options);
   const halfMu = (options.proximal?.mu ?? 0) / 2;
@@ -105,6 +112,11 @@ export async function trainEpochs(
     lastMean = total / n;
     options.onEpochEnd?.(epoch, lastMean);
   }
+  checkFiniteWeights(store);
+  return { steps, loss: lastMean, numExamples: n };
+}
+
+function checkFiniteWeights(store: WeightStore): void {
   for (const w of store.masters) {
     for (let i = 0; i < w.length; i++) {
       if (!Number.isFinite(w[i])) {
@@ -115,5 +127,4 @@ export async function trainEpochs(
       }
     }
   }
-  return { steps, loss: lastMean, numExamples: n };
 }

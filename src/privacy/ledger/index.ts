@@ -1,0 +1,3 @@
+export { PrivacyLedger } from './ledger.js';
+export { memoryLedgerStorage } from './memory-storage.js';
+export type { LedgerEntry, LedgerState, LedgerStorage, PlannedJob, PrivacyBudget, PrivacyMechanism } from './types.js';

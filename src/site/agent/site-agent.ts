@@ -1,0 +1,93 @@
+import type { AuditEvent } from '../../audit/events.js';
+import { asMedfedError, ErrorCodes, MedfedError } from '../../core/errors.js';
+import type { SiteReply, SiteRequest } from '../../core/messages.js';
+import { getEngine } from '../../engine/registry.js';
+import { openAuditLog, type AuditLogWriter } from '../../node/audit-file.js';
+import { readAuditPrivateKeyFile } from '../../node/audit-keys.js';
+import { jobSiteData } from '../../node/job-site-data.js';
+import { directorySiteStateStore } from '../../node/site-state-dir.js';
+import { toolVersion } from '../../node/tool-version.js';
+import { readStartupKit } from '../../pki/startup-kit.js';
+import { coordinatorAddress } from '../../transport/grpc/admin-client.js';
+import { SiteClient } from '../../transport/grpc/site-client.js';
+import { defaultWireLimits } from '../../transport/grpc/wire-limits.js';
+import { readApprovals } from '../policy/approvals.js';
+import { decideJob } from '../policy/decide-job.js';
+import { loadSitePolicy } from '../policy/site-policy.js';
+import { SiteRuntime } from '../site-runtime.js';
+import type { AdmittedJob } from '../site-jobs.js';
+import type { SiteAgentConfig } from './site-config.js';
+import { releaseUpdate } from './release-updates.js';
+
+export interface SiteAgent {
+  readonly siteId: string;
+  readonly client: SiteClient;
+  stop(): void;
+}
+
+/**
+ * A hospital's site agent: reads its kit, config and policy; dials the coordinator (outbound
+ * only) and answers its requests with a real SiteRuntime over the site's own files. The site
+ * decides itself: a job runs only if the site's policy admits it (audited `job_approved` /
+ * `job_refused` with the job hash the site computed), and every update that leaves is audited.
+ */
+export function startSiteAgent(cfg: SiteAgentConfig, log: (msg: string) => void = () => undefined): SiteAgent {
+  const kit = readStartupKit(cfg.kitDir);
+  if (kit.identity.role !== 'site') {
+    throw new MedfedError(ErrorCodes.CONFIG_INVALID, `the kit in ${cfg.kitDir} is a ${kit.identity.role} kit, not a site kit`, { where: cfg.kitDir, hint: 'pass kits/sites/<site> from "medfed provision"' });
+  }
+  const siteId = kit.identity.name;
+  loadSitePolicy(cfg.policyFile, siteId); // refuse to start on a broken policy
+  const auditLog: AuditLogWriter = openAuditLog(cfg.auditLog, { node: siteId, privateKey: readAuditPrivateKeyFile(cfg.auditKey) });
+  const audit = (e: AuditEvent) => auditLog.append(e);
+
+  const admit = (job: AdmittedJob) => {
+    const decision = decideJob(job, loadSitePolicy(cfg.policyFile, siteId), readApprovals(cfg.approvalsFile));
+    if (!decision.approved) {
+      audit({ kind: 'job_refused', jobId: job.jobId, jobHash: job.jobHash, by: 'policy', reason: decision.reason });
+      log(`refused job ${job.jobId} (${job.jobHash}): ${decision.reason}`);
+      throw new MedfedError(ErrorCodes.JOB_REFUSED, `site ${siteId} refuses job ${job.jobId}: ${decision.reason}`, { hint: `the site's policy decides (job hash ${job.jobHash})` });
+    }
+    audit({ kind: 'job_approved', jobId: job.jobId, jobHash: job.jobHash, by: decision.by, reason: decision.reason });
+    log(`admitted job ${job.jobId} (${job.jobHash}): ${decision.reason}`);
+  };
+  const dataFor = (job: AdmittedJob) => {
+    const local = cfg.datasets[job.spec.dataset];
+    if (!local) {
+      throw new MedfedError(ErrorCodes.CONFIG_INVALID, `site ${siteId} has no data set "${job.spec.dataset}" (it has: ${Object.keys(cfg.datasets).join(', ') || 'none'})`, {
+        where: `${cfg.file}: datasets`,
+      });
+    }
+    return jobSiteData(job, siteId, local);
+  };
+  const runtime = new SiteRuntime(siteId, undefined, () => getEngine(cfg.engine), {
+    jobs: { version: toolVersion(), admit, dataFor },
+    stateStore: directorySiteStateStore(cfg.stateDir),
+  });
+
+  const handle = async (req: SiteRequest): Promise<SiteReply> => {
+    const reply = await runtime.handle(req);
+    if (reply.kind !== 'fit') return reply;
+    try {
+      return releaseUpdate(reply, req.jobId, loadSitePolicy(cfg.policyFile, siteId), audit);
+    } catch (e) {
+      return { kind: 'error', siteId, error: asMedfedError(e).toJSON() };
+    }
+  };
+  const client = new SiteClient(
+    { kit, address: coordinatorAddress(kit, cfg.coordinator), limits: defaultWireLimits, heartbeat: cfg.heartbeat, backoff: cfg.reconnect },
+    handle,
+  );
+  client.on('connected', () => log(`connected to ${coordinatorAddress(kit, cfg.coordinator)} as ${siteId}`));
+  client.on('disconnected', (why: string) => log(`disconnected: ${why}; reconnecting`));
+  client.on('protocol-error', (e: Error) => log(`protocol error from the coordinator: ${e.message}`));
+  client.start();
+  return {
+    siteId,
+    client,
+    stop: () => {
+      client.stop();
+      auditLog.close();
+    },
+  };
+}

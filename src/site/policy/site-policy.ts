@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ErrorCodes, MedfedError } from '../../core/errors.js';
+import { parseYamlConfig } from '../../core/yaml-config.js';
+
+/**
+ * The site policy file (policy.yaml in each site kit, written by src/pki/policy-template.ts):
+ * the site admin edits it on the site machine and the site agent enforces it itself, re-reading
+ * it for every new job so an edit takes effect without a restart.
+ */
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a job hash: 64 lowercase hex characters (sha256)');
+
+export const sitePolicySchema = z.strictObject({
+  site: z.string().min(1),
+  approval: z.strictObject({
+    mode: z.enum(['manual', 'auto']),
+    approvedJobHashes: z.array(sha256Hex).default([]),
+  }),
+  allowedStrategies: z.array(z.string().min(1)),
+  /** Optional (not in the template): learning tasks this site takes part in; absent = any. */
+  allowedTasks: z.array(z.enum(['binary-classification', 'multiclass-classification'])).optional(),
+  mandatoryFilters: z.array(z.string().min(1)).default([]),
+  minSitesPerAggregate: z.number().int().min(1),
+  minSamplesPerUpdate: z.number().int().min(1),
+  privacyBudget: z.strictObject({ epsilon: z.number().positive(), delta: z.number().positive().lt(1) }),
+});
+
+export type SitePolicyFile = z.output<typeof sitePolicySchema>;
+
+export function parseSitePolicy(text: string, file: string): SitePolicyFile {
+  return parseYamlConfig(text, file, sitePolicySchema, 'site policy', 'see docs/deployment.md (site policy) for every field');
+}
+
+export function loadSitePolicy(file: string, site: string): SitePolicyFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new MedfedError(ErrorCodes.CONFIG_INVALID, `cannot read the site policy ${file}: ${(e as Error).message}`, {
+      where: file,
+      hint: 'every site kit has a policy.yaml; point "policy" in site.yaml at it',
+      cause: e,
+    });
+  }
+  const policy = parseSitePolicy(text, file);
+  if (policy.site !== site) {
+    throw new MedfedError(ErrorCodes.CONFIG_INVALID, `the policy ${file} is for site "${policy.site}", this site is "${site}"`, { where: `${file}: site` });
+  }
+  return policy;
+}

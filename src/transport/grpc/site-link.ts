@@ -1,0 +1,89 @@
+import type { Duplex } from 'node:stream';
+import { ErrorCodes, MedfedError } from '../../core/errors.js';
+import type { SiteReply, SiteRequest } from '../../core/messages.js';
+import { FramedPeer } from './framed-peer.js';
+import { HeartbeatMonitor, type HeartbeatOptions } from './heartbeat.js';
+import { joinReply, splitRequest } from './wire-codec.js';
+import type { WireLimits } from './wire-limits.js';
+import { replyHeaderSchema, type ReplyHeader } from './wire-schemas.js';
+
+/**
+ * The coordinator's end of one site's Connect stream: sends requests,
+ * matches replies by id, keeps the heartbeat. When the stream dies every pending request is
+ * rejected with SITE_FAILURE; the stream is never reused.
+ */
+export class SiteLink {
+  private readonly peer: FramedPeer<ReplyHeader>;
+  private readonly heartbeat: HeartbeatMonitor;
+  private readonly pending = new Map<number, { resolve: (r: SiteReply) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private closeReason: string | null = null;
+
+  constructor(
+    readonly siteId: string,
+    stream: Duplex,
+    limits: WireLimits,
+    heartbeat: HeartbeatOptions,
+    private readonly onClosed: (link: SiteLink, reason: string) => void,
+  ) {
+    this.peer = new FramedPeer(stream, replyHeaderSchema, limits, {
+      onMessage: (h, blobs) => this.reply(h, blobs),
+      onProtocolError: () => undefined,
+      onActivity: () => this.heartbeat.heard(),
+      onClose: (reason) => this.closed(reason),
+    });
+    this.heartbeat = new HeartbeatMonitor(heartbeat, () => this.peer.heartbeat(), (ms) => {
+      this.peer.close(`no heartbeat from site ${siteId} for ${ms} ms`);
+      stream.destroy();
+    });
+  }
+
+  get alive(): boolean {
+    return this.closeReason === null;
+  }
+
+  request(req: SiteRequest): Promise<SiteReply> {
+    if (this.closeReason !== null) {
+      return Promise.reject(new MedfedError(ErrorCodes.SITE_FAILURE, `site ${this.siteId} is disconnected (${this.closeReason})`));
+    }
+    const id = this.nextId++;
+    const { body, blobs } = splitRequest(req);
+    const done = new Promise<SiteReply>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.peer.send({ id, blobs: blobs.map((b) => b.byteLength), body }, blobs).catch((e: Error) => {
+      const p = this.pending.get(id);
+      this.pending.delete(id);
+      p?.reject(new MedfedError(ErrorCodes.SITE_FAILURE, `sending ${req.kind} to site ${this.siteId} failed: ${e.message}`, { cause: e }));
+    });
+    return done;
+  }
+
+  private reply(h: ReplyHeader, blobs: Uint8Array[]): void {
+    const p = this.pending.get(h.id);
+    if (!p) return; // a reply to a request already given up on (late reply): dropped
+    this.pending.delete(h.id);
+    if (h.body.siteId !== this.siteId) {
+      p.reject(new MedfedError(ErrorCodes.SITE_FAILURE, `a reply on site ${this.siteId}'s connection claims to come from "${h.body.siteId}"`));
+      return;
+    }
+    try {
+      p.resolve(joinReply(h.body, blobs));
+    } catch (e) {
+      p.reject(e as Error);
+    }
+  }
+
+  private closed(reason: string): void {
+    if (this.closeReason !== null) return;
+    this.closeReason = reason;
+    this.heartbeat.stop();
+    const err = new MedfedError(ErrorCodes.SITE_FAILURE, `site ${this.siteId} disconnected: ${reason}`, { hint: 'the site may rejoin when its agent reconnects' });
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+    this.onClosed(this, reason);
+  }
+
+  close(reason: string): void {
+    this.peer.close(reason);
+    this.peer.end();
+  }
+}

@@ -1,0 +1,78 @@
+import { ErrorCodes, MedfedError, type SerializedError } from '../../core/errors.js';
+import type { Blob, SiteReply, SiteRequest } from '../../core/messages.js';
+import type { ModelSpec } from '../../core/model-spec.js';
+import type { WireReply, WireRequest } from './wire-schemas.js';
+
+/**
+ * Core messages ↔ (JSON body, blob list). Only the tensor fields of fit and evaluate messages
+ * are blobs; each kind is converted field by field, never by walking an untrusted object.
+ */
+export interface Split<T> {
+  readonly body: T;
+  readonly blobs: Uint8Array[];
+}
+
+function blobList() {
+  const blobs: Uint8Array[] = [];
+  const add = (b: Blob) => blobs.push(b) - 1;
+  const addMap = (m: Readonly<Record<string, Blob>>) => Object.fromEntries(Object.entries(m).map(([k, b]) => [k, add(b)]));
+  return { blobs, add, addMap };
+}
+
+function takeBlob(blobs: readonly Uint8Array[], i: number, what: string): Uint8Array {
+  const b = blobs[i];
+  if (!b) throw new MedfedError(ErrorCodes.FORMAT_INVALID, `${what} refers to blob ${i}, the message has ${blobs.length}`, { where: 'medfed Connect stream' });
+  return b;
+}
+
+function takeMap(blobs: readonly Uint8Array[], m: Readonly<Record<string, number>>, what: string): Record<string, Uint8Array> {
+  return Object.fromEntries(Object.entries(m).map(([k, i]) => [k, takeBlob(blobs, i, `${what} "${k}"`)]));
+}
+
+export function splitRequest(r: SiteRequest): Split<WireRequest> {
+  const l = blobList();
+  switch (r.kind) {
+    case 'fit':
+      return { body: { ...r, weights: l.add(r.weights), directive: { config: r.directive.config, extra: l.addMap(r.directive.extra) } }, blobs: l.blobs };
+    case 'evaluate':
+      return { body: { ...r, weights: l.add(r.weights) }, blobs: l.blobs };
+    case 'prepare':
+      return { body: { ...r, model: r.model as WireRequest & ModelSpec }, blobs: [] } as Split<WireRequest>;
+    default:
+      return { body: r as WireRequest, blobs: [] };
+  }
+}
+
+export function joinRequest(body: WireRequest, blobs: readonly Uint8Array[]): SiteRequest {
+  switch (body.kind) {
+    case 'fit':
+      return {
+        ...body,
+        weights: takeBlob(blobs, body.weights, 'fit weights'),
+        directive: { config: body.directive.config, extra: takeMap(blobs, body.directive.extra, 'directive extra') },
+      };
+    case 'evaluate':
+      return { ...body, weights: takeBlob(blobs, body.weights, 'evaluate weights') };
+    case 'prepare':
+      return { ...body, model: body.model as ModelSpec };
+    default:
+      return body;
+  }
+}
+
+export function splitReply(r: SiteReply): Split<WireReply> {
+  const l = blobList();
+  if (r.kind === 'fit') return { body: { ...r, weights: l.add(r.weights), extra: l.addMap(r.extra) }, blobs: l.blobs };
+  return { body: r as WireReply, blobs: [] };
+}
+
+export function joinReply(body: WireReply, blobs: readonly Uint8Array[]): SiteReply {
+  switch (body.kind) {
+    case 'fit':
+      return { ...body, weights: takeBlob(blobs, body.weights, 'fit reply weights'), extra: takeMap(blobs, body.extra, 'fit reply extra') };
+    case 'error':
+      return { ...body, error: body.error as SerializedError };
+    default:
+      return body as SiteReply;
+  }
+}

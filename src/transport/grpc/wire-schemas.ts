@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { ErrorCodes } from '../../core/errors.js';
+import { modelSpecSchema } from '../../core/model-spec.js';
+
+/**
+ * Strict schemas of the JSON headers on the wire. Tensor fields are blob indices (`blob`) into
+ * the message's blob list; the bytes follow in chunk frames. Every header a peer sends is
+ * parsed against these before anything acts on it.
+ */
+const text = z.string().min(1).max(512);
+const blob = z.number().int().nonnegative();
+const blobMap = z.record(text, blob);
+const scalars = z.record(text, z.union([z.number(), z.string().max(4096), z.boolean()]));
+const finiteOrNull = z.number().nullable();
+const int = z.number().int();
+const nonNeg = int.nonnegative();
+
+const trainingSchema = z.strictObject({
+  epochs: int.positive(),
+  batchSize: int.positive(),
+  optimizer: z.strictObject({
+    name: z.enum(['sgd', 'momentum', 'adam']),
+    lr: z.number(),
+    momentum: z.number().optional(),
+    weightDecay: z.number().optional(),
+  }),
+});
+
+/** Deployment jobs: the job spec travels with stats and prepare; the site parses and checks it itself. */
+const jobRef = z.strictObject({ specYaml: z.string().min(1).max(1024 * 1024) });
+
+const normalization = z.strictObject({ mean: z.record(text, z.number()), std: z.record(text, z.number()) });
+
+export const wireRequestSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('stats'), jobId: text, k: int.positive(), binEdges: z.record(text, z.array(z.number())).optional(), job: jobRef.optional() }),
+  z.strictObject({ kind: z.literal('prepare'), jobId: text, model: modelSpecSchema, normalization: normalization.optional(), job: jobRef.optional() }),
+  z.strictObject({
+    kind: z.literal('fit'),
+    jobId: text,
+    round: nonNeg,
+    strategy: text,
+    strategyOptions: scalars,
+    weights: blob,
+    directive: z.strictObject({ config: scalars, extra: blobMap }),
+    training: trainingSchema,
+    seed: int,
+  }),
+  z.strictObject({ kind: z.literal('evaluate'), jobId: text, round: nonNeg, strategy: text, strategyOptions: scalars, weights: blob }),
+  z.strictObject({ kind: z.literal('end-job'), jobId: text }),
+]);
+
+const serializedError = z.strictObject({
+  code: z.enum(Object.values(ErrorCodes) as [string, ...string[]]),
+  message: z.string().max(16384),
+  where: z.string().max(4096).optional(),
+  hint: z.string().max(4096).optional(),
+});
+
+export const wireReplySchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('stats'), siteId: text, records: nonNeg, features: z.record(text, z.json()), withheld: z.record(text, z.string().max(4096)) }),
+  z.strictObject({ kind: z.literal('prepare'), siteId: text, trainExamples: nonNeg, testExamples: nonNeg, labelCounts: z.array(nonNeg) }),
+  z.strictObject({
+    kind: z.literal('fit'),
+    siteId: text,
+    round: nonNeg,
+    weights: blob,
+    numExamples: nonNeg,
+    steps: nonNeg,
+    extra: blobMap,
+    metrics: z.record(text, z.number()),
+  }),
+  z.strictObject({ kind: z.literal('evaluate'), siteId: text, round: nonNeg, numExamples: nonNeg, metrics: z.record(text, finiteOrNull) }),
+  z.strictObject({ kind: z.literal('end-job'), siteId: text }),
+  z.strictObject({ kind: z.literal('error'), siteId: text, error: serializedError }),
+]);
+
+/** A header frame: message id, the sizes of its blobs, and the request or reply body. */
+export const requestHeaderSchema = z.strictObject({
+  id: int.nonnegative().max(0xffffffff),
+  blobs: z.array(nonNeg),
+  body: wireRequestSchema,
+});
+
+export const replyHeaderSchema = z.strictObject({
+  id: int.nonnegative().max(0xffffffff),
+  blobs: z.array(nonNeg),
+  body: wireReplySchema,
+});
+
+export type WireRequest = z.output<typeof wireRequestSchema>;
+export type WireReply = z.output<typeof wireReplySchema>;
+export type RequestHeader = z.output<typeof requestHeaderSchema>;
+export type ReplyHeader = z.output<typeof replyHeaderSchema>;

@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Progress } from '../../src/cli/progress.js';
+import { studySpecSchema } from '../../src/core/study-spec.js';
+import { verifyAuditLog } from '../../src/audit/verify.js';
+import { readAuditPublicKeysFile } from '../../src/node/audit-keys.js';
+import { coordinatorPaths } from '../../src/node/coordinator-server.js';
+import { runStudy } from '../../src/simulator/run-study.js';
+import { adminCall } from '../../src/transport/grpc/admin-client.js';
+import type { AdminRequest } from '../../src/transport/grpc/admin-protocol.js';
+import { ENGINE, heartCsv, heartSchemaFile, jobSpecYaml, layers, ROUNDS, SEED, training } from '../coordinator/helpers.js';
+import { auditEvents, makeFederation, type Federation } from './federation-fixture.js';
+import { killAll, root, runMedfed, startMedfed, until, type Proc } from './processes.js';
+
+/**
+ * A coordinator and three site agents as separate OS processes on 127.0.0.1, mutual TLS with
+ * kits from provisionProject, running heart jobs end to end. The tests run in order and share
+ * the processes; the last one kills the coordinator.
+ */
+const silent: Progress = { start() {}, tick() {}, done() {}, log() {} };
+const SITES = ['site-1', 'site-2', 'site-3'];
+
+let fed: Federation;
+let port: number;
+let coordinator: Proc;
+const sites = new Map<string, Proc>();
+let simulatorHash: Promise<string>;
+
+const coordinatorLog = () => coordinatorPaths(fed.coordinatorData, 'coordinator').auditLog;
+const siteLog = (site: string) => join(fed.work, site, 'audit.jsonl');
+const researcher = () => fed.pki.kit('users/analyst@example.org');
+const call = (req: AdminRequest) => adminCall(researcher(), `127.0.0.1:${port}`, req, 20_000);
+
+interface Status { id: string; state: string; round: number; rounds: number; error: string | null; jobHash: string; lastFailed: Record<string, string> }
+const status = async (jobId: string) => (await call({ op: 'status', jobId })) as Status;
+
+function startCoordinator(p: number): Proc {
+  return startMedfed([
+    'coordinator', 'start', '--kit', fed.coordinatorKit, '--data-dir', fed.coordinatorData, '--host', '127.0.0.1', '--port', String(p),
+    '--heartbeat-ms', '200', '--heartbeat-timeout-ms', '3000', '--wait-for-sites-ms', '20000',
+  ]);
+}
+
+function startSite(site: string, kitDir = join(fed.pki.dir, 'sites', site)): Proc {
+  const config = fed.siteConfig(site, kitDir, port);
+  const p = startMedfed(['site', 'start', '--config', config]);
+  sites.set(site, p);
+  return p;
+}
+
+function specFile(name: string, o: Parameters<typeof jobSpecYaml>[0] = {}): string {
+  const file = join(fed.work, `${name}.yaml`);
+  writeFileSync(file, jobSpecYaml({ name, ...o }));
+  return file;
+}
+
+async function submit(file: string): Promise<{ jobId: string; jobHash: string }> {
+  const r = runMedfed(['job', 'submit', file, '--kit', join(fed.pki.dir, 'users/analyst@example.org'), '--coordinator', `127.0.0.1:${port}`, '--json']);
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as { jobId: string; jobHash: string };
+}
+
+const finished = (jobId: string, ms = 60_000) =>
+  until(`job ${jobId} to finish`, ms, async () => {
+    const s = await status(jobId);
+    return ['completed', 'failed', 'aborted'].includes(s.state) ? s : undefined;
+  });
+
+before(async () => {
+  fed = await makeFederation();
+  simulatorHash = (async () => {
+    const spec = studySpecSchema.parse({
+      name: 'heart-sim', seed: SEED, engine: ENGINE, threads: 1,
+      data: { kind: 'csv', file: heartCsv, schema: heartSchemaFile, partition: { by: 'iid', sites: 3 }, testFraction: 0.25, normalize: 'federated-zscore' },
+      federation: { rounds: ROUNDS, fractionFit: 1, minSites: 2, k: 5 },
+      training, models: [{ name: 'mlp', layers }], strategies: [{ name: 'fedavg' }], baselines: [],
+    });
+    return (await runStudy(spec, root, silent)).runs[0].finalWeightsSha256;
+  })();
+  coordinator = startCoordinator(0);
+  port = Number((await coordinator.waitForLine(/MEDFED_COORDINATOR_PORT=(\d+)/, 30_000))[1]);
+  for (const s of SITES) startSite(s);
+  for (const s of SITES) await coordinator.waitForLine(new RegExp(`site ${s} connected`), 30_000);
+});
+
+after(() => killAll());
+
+test('coordinator + 3 site processes over mTLS run the heart job to the simulator\'s final-weights hash', async () => {
+  const { jobId } = await submit(specFile('heart-net'));
+  const s = await finished(jobId);
+  assert.equal(s.state, 'completed', s.error ?? '');
+  assert.equal(s.round, ROUNDS);
+  const out = join(fed.work, 'download');
+  const dl = runMedfed(['job', 'download', jobId, '--out', out, '--kit', join(fed.pki.dir, 'users/analyst@example.org'), '--coordinator', `127.0.0.1:${port}`]);
+  assert.equal(dl.status, 0, dl.stderr);
+  const weightsHash = createHash('sha256').update(readFileSync(join(out, 'final.safetensors'))).digest('hex');
+  assert.equal(weightsHash, await simulatorHash);
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { runs: { finalWeightsSha256: string }[] };
+  assert.equal(results.runs[0].finalWeightsSha256, weightsHash);
+  // Each site admitted the job by its policy and audited every update it released.
+  for (const site of SITES) {
+    const events = auditEvents(siteLog(site)).filter((e) => e.jobId === jobId);
+    assert.equal(events[0].kind, 'job_approved');
+    assert.equal(events[0].by, 'policy:auto');
+    const released = events.filter((e) => e.kind === 'update_released');
+    assert.deepEqual(released.map((e) => e.round), [1, 2, 3, 4].slice(0, ROUNDS));
+    for (const e of released) assert.deepEqual(e.filters, ['min-sample-count']);
+  }
+  // Both logs are intact signed chains.
+  for (const [log, keys] of [[siteLog('site-1'), join(fed.work, 'site-1', 'keys', 'audit-keys.json')], [coordinatorLog(), join(fed.coordinatorData, 'audit', 'audit-keys.json')]]) {
+    const report = verifyAuditLog(readFileSync(log, 'utf8'), readAuditPublicKeysFile(keys));
+    assert.ok(report.ok, JSON.stringify(report));
+  }
+  const coord = auditEvents(coordinatorLog()).filter((e) => e.jobId === jobId).map((e) => e.kind);
+  assert.equal(coord[0], 'job_submitted');
+  assert.equal(coord.filter((k) => k === 'round_ended').length, ROUNDS);
+});
+
+test('a site kit cannot submit a job; the refusal is audited', () => {
+  const r = runMedfed(['job', 'submit', specFile('by-site'), '--kit', join(fed.pki.dir, 'sites/site-1'), '--coordinator', `127.0.0.1:${port}`]);
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /MEDFED_ERR_NOT_AUTHORIZED.*a site certificate cannot submit jobs/);
+  const refusals = auditEvents(coordinatorLog()).filter((e) => e.kind === 'connection_refused' && /cannot submit jobs/.test(String(e.reason)));
+  assert.equal(refusals.length, 1);
+  assert.match(String(refusals[0].peer), /^site-1 \(serial/);
+});
+
+test('site agents with a certificate from another CA, an expired or a revoked one are refused and audited', async () => {
+  const impostors: Array<[string, string, RegExp]> = [
+    ['foreign', fed.foreignKitDir, /^unknown-ca: /],
+    ['expired', join(fed.pki.dir, 'sites/expired'), /^expired: /],
+    ['revoked', join(fed.pki.dir, 'sites/revoked'), /^revoked: /],
+  ];
+  for (const [name, kit] of impostors) startSite(name === 'foreign' ? 'site-1-impostor' : name, kit);
+  for (const [name, , reason] of impostors) {
+    const subject = name === 'foreign' ? 'site-1' : name;
+    await until(`a ${name} refusal in the coordinator audit log`, 20_000, () =>
+      auditEvents(coordinatorLog()).find((e) => e.kind === 'connection_refused' && String(e.peer).includes(`CN=${subject}`) && reason.test(String(e.reason))),
+    );
+  }
+  for (const name of ['site-1-impostor', 'expired', 'revoked']) await sites.get(name)!.kill9();
+  const connected = (await call({ op: 'list' })) as unknown[];
+  assert.ok(Array.isArray(connected));
+});
+
+test('a site whose policy does not approve the job never trains on it; approving the hash lets it run', async () => {
+  fed.writePolicy('site-3', { approval: { mode: 'manual', approvedJobHashes: [] } });
+  const spec = specFile('needs-approval');
+  const first = await submit(spec);
+  const s = await finished(first.jobId);
+  // Federated statistics need every participant, so the job fails, naming the refusing site.
+  assert.equal(s.state, 'failed');
+  assert.match(s.error ?? '', /site-3 refuses job .*not approved/);
+  const refused = auditEvents(siteLog('site-3')).filter((e) => e.jobId === first.jobId);
+  assert.ok(refused.length > 0 && refused.every((e) => e.kind === 'job_refused'), JSON.stringify(refused));
+  assert.equal(refused[0].jobHash, first.jobHash);
+
+  const approve = runMedfed(['site', 'approve', first.jobHash, '--config', join(fed.work, 'site-3', 'site.yaml'), '--by', 'it-admin@site-3']);
+  assert.equal(approve.status, 0, approve.stderr);
+  const second = await submit(spec);
+  assert.equal(second.jobHash, first.jobHash);
+  const s2 = await finished(second.jobId);
+  assert.equal(s2.state, 'completed', s2.error ?? '');
+  const approved = auditEvents(siteLog('site-3')).filter((e) => e.jobId === second.jobId);
+  assert.equal(approved[0].kind, 'job_approved');
+  assert.equal(approved[0].by, 'it-admin@site-3');
+  fed.writePolicy('site-3', { approval: { mode: 'auto', approvedJobHashes: [] } });
+});
+
+test('kill -9 of a site mid-job: rounds go on with the quorum and the site rejoins when restarted', async () => {
+  // Enough rounds that the job is still running when the killed site is back; aborted once it rejoined.
+  const { jobId } = await submit(specFile('site-crash', { rounds: 200, minSites: 2 }));
+  await until('round 2 of the site-crash job', 60_000, async () => ((await status(jobId)).round >= 2 ? true : undefined));
+  await sites.get('site-2')!.kill9();
+  const killedAt = (await status(jobId)).round;
+  // A round without site-2 completes with the remaining two.
+  const degraded = await until('a round that site-2 missed', 30_000, async () => {
+    const st = await status(jobId);
+    return st.round > killedAt && st.lastFailed['site-2'] ? st : undefined;
+  });
+  assert.match(degraded.lastFailed['site-2'], /site-2/);
+  const restarted = startSite('site-2');
+  await restarted.waitForLine(/connected to 127\.0\.0\.1/, 30_000);
+  const rejoinedIn = await until('site-2 to release an update again', 60_000, () =>
+    auditEvents(siteLog('site-2')).find((e) => e.jobId === jobId && e.kind === 'update_released' && Number(e.round) > degraded.round),
+  );
+  assert.ok(Number(rejoinedIn.round) > degraded.round);
+  const logs = (await call({ op: 'logs', jobId })) as { message: string }[];
+  assert.ok(logs.some((l) => /site site-2 had lost the job/.test(l.message)), 'the coordinator re-prepared the restarted site');
+  const aborted = (await call({ op: 'abort', jobId })) as Status;
+  assert.equal(aborted.state, 'aborted');
+  assert.ok(aborted.round < 200);
+});
+
+test('kill -9 of the coordinator mid-job: after restart the job ends with the uninterrupted final-weights hash', async () => {
+  const { jobId } = await submit(specFile('coordinator-crash'));
+  await until('round 1 of the coordinator-crash job', 60_000, async () => {
+    const st = await status(jobId);
+    return st.round >= 1 && st.round < ROUNDS ? true : undefined;
+  }, 20);
+  await coordinator.kill9();
+  coordinator = startCoordinator(port);
+  await coordinator.waitForLine(/MEDFED_COORDINATOR_PORT=/, 30_000);
+  const s = await finished(jobId, 90_000);
+  assert.equal(s.state, 'completed', s.error ?? '');
+  const out = join(fed.work, 'download-crash');
+  const dl = runMedfed(['job', 'download', jobId, '--out', out, '--kit', join(fed.pki.dir, 'users/analyst@example.org'), '--coordinator', `127.0.0.1:${port}`]);
+  assert.equal(dl.status, 0, dl.stderr);
+  assert.equal(createHash('sha256').update(readFileSync(join(out, 'final.safetensors'))).digest('hex'), await simulatorHash);
+});
