@@ -3,6 +3,7 @@ import { bytesToHex } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import { canonicalJson } from '../audit/canonical-json.js';
 import { tabularSchema } from '../connectors/csv/schema.js';
+import { filterChainSpecSchema } from '../privacy/filters/spec.js';
 import { ErrorCodes, MedfedError } from './errors.js';
 import { modelEntrySchema, strategyEntrySchema, trainingSchema } from './study-spec.js';
 import { parseYamlConfig } from './yaml-config.js';
@@ -42,6 +43,12 @@ export const jobSpecSchema = z.strictObject({
   training: trainingSchema.default({ epochs: 1, batchSize: 32, optimizer: { name: 'sgd', lr: 0.05 } }),
   model: modelEntrySchema,
   strategy: strategyEntrySchema.omit({ label: true }),
+  /**
+   * Optional update filters the job asks every site to apply on top of the site's own mandatory
+   * ones (docs/privacy-filters.md). A job can add filters, never remove a site's: the site runs
+   * these first and its own policy's filters last. Absent = none (the job hash is unchanged).
+   */
+  filters: filterChainSpecSchema.optional(),
 });
 
 export type JobSpec = z.infer<typeof jobSpecSchema>;

@@ -1,4 +1,5 @@
-import { ErrorCodes, MedfedError } from '../../core/errors.js';
+import { MedfedError } from '../../core/errors.js';
+import { noiseMultiplierFor } from '../accountant/calibrate.js';
 import { rdpEpsilon } from '../accountant/rdp.js';
 
 /**
@@ -20,35 +21,16 @@ export function epsilonSpent(r: GaussianReleases, delta: number): number {
 }
 
 /**
- * The smallest noise multiplier (to 0.1 % relative) whose epsilon at delta after `steps`
- * releases at rate q is at most `targetEpsilon`, by bisection on log sigma (epsilon falls as
- * sigma grows). CONFIG_INVALID when even sigma = 1000 cannot reach the target.
+ * The smallest noise multiplier whose RDP epsilon at delta after `steps` releases at rate q is at
+ * most `targetEpsilon` (the accountant's calibration; errors name the study spec field).
  */
 export function noiseMultiplierForEpsilon(p: { q: number; steps: number; targetEpsilon: number; delta: number }): number {
-  if (!(p.targetEpsilon > 0) || !Number.isFinite(p.targetEpsilon)) {
-    throw new MedfedError(ErrorCodes.CONFIG_INVALID, `targetEpsilon must be a finite number > 0, got ${p.targetEpsilon}`, { where: 'privacy.dpSgd.targetEpsilon' });
-  }
-  const eps = (sigma: number) => epsilonSpent({ q: p.q, noiseMultiplier: sigma, steps: p.steps }, p.delta);
-  let hi = 1;
-  while (eps(hi) > p.targetEpsilon) {
-    hi *= 2;
-    if (hi > 1000) {
-      throw new MedfedError(ErrorCodes.CONFIG_INVALID, `no noise multiplier <= 1000 reaches epsilon ${p.targetEpsilon} at delta ${p.delta} for ${p.steps} steps at q = ${p.q}`, {
-        where: 'privacy.dpSgd.targetEpsilon',
-        hint: 'raise the target epsilon, or train fewer rounds, epochs or steps',
-      });
+  try {
+    return noiseMultiplierFor({ targetEpsilon: p.targetEpsilon, delta: p.delta, q: p.q, steps: p.steps, accountant: 'rdp', relativeTolerance: 1e-3 });
+  } catch (e) {
+    if (e instanceof MedfedError) {
+      throw new MedfedError(e.code, e.message, { where: 'privacy.dpSgd.targetEpsilon', hint: e.hint ?? 'raise the target epsilon, or train fewer rounds, epochs or steps' });
     }
+    throw e;
   }
-  let lo = hi / 2;
-  if (eps(lo) <= p.targetEpsilon) {
-    while (lo > 1e-3 && eps(lo / 2) <= p.targetEpsilon) lo /= 2;
-    hi = lo;
-    lo = lo / 2;
-  }
-  while (hi / lo > 1.001) {
-    const mid = Math.sqrt(lo * hi);
-    if (eps(mid) <= p.targetEpsilon) hi = mid;
-    else lo = mid;
-  }
-  return hi;
 }
