@@ -11,6 +11,14 @@ const jobId = text;
 const round = z.number().int().nonnegative();
 const siteList = z.array(text);
 
+/** An update filter's record (src/privacy/filters): `by` is "site" (mandatory, policy) or "job" (added by the job spec). */
+const appliedFilter = z.strictObject({
+  filter: text,
+  by: z.enum(['site', 'job']),
+  options: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.array(z.string()).readonly()])),
+  effect: z.record(z.string(), z.number()),
+});
+
 const jobDecision = {
   jobId,
   /** sha256 (hex) of the job's spec plus code: what a site admin approves. */
@@ -30,7 +38,16 @@ export const auditEventSchemas = [
   z.strictObject({ kind: z.literal('round_started'), jobId, round, sites: siteList }),
   z.strictObject({ kind: z.literal('round_ended'), jobId, round, sites: siteList }),
   /** A model update left the node: its size, its sha256 and the privacy filters applied to it. */
-  z.strictObject({ kind: z.literal('update_released'), jobId, round, bytes: z.number().int().nonnegative(), sha256: sha256Hex, filters: z.array(text) }),
+  z.strictObject({
+    kind: z.literal('update_released'),
+    jobId,
+    round,
+    bytes: z.number().int().nonnegative(),
+    sha256: sha256Hex,
+    filters: z.array(text),
+    /** One record per update filter that ran, in order: who required it, its options and what it measurably did. */
+    applied: z.array(appliedFilter).optional(),
+  }),
   z.strictObject({ kind: z.literal('admin_action'), actor: text, action: text, target: text }),
   z.strictObject({ kind: z.literal('privacy_budget_spent'), jobId, epsilon: z.number().nonnegative(), delta: z.number().min(0).max(1) }),
   /** The head (last seq and entry hash) of another node's log, recorded here so that cutting entries off that log's end is detectable. */

@@ -1,3 +1,4 @@
+import { canonicalJson } from './canonical-json.js';
 import type { AuditEntry } from './entry.js';
 import type { AuditEvent, AuditEventKind, AuditEventOf } from './events.js';
 import { auditEventKinds } from './events.js';
@@ -85,6 +86,6 @@ function addToJob(j: AuditJobSummary, ev: AuditEvent): void {
 export function eventDetails(ev: AuditEvent): string {
   return Object.entries(ev)
     .filter(([k, v]) => k !== 'kind' && v !== undefined)
-    .map(([k, v]) => `${k}=${Array.isArray(v) ? (v.length ? v.join('+') : '(none)') : String(v)}`)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? (v.length ? v.map((x) => (typeof x === 'object' && x !== null ? canonicalJson(x) : String(x))).join('+') : '(none)') : String(v)}`)
     .join(', ');
 }

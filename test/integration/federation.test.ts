@@ -3,10 +3,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { Progress } from '../../src/cli/progress.js';
 import { studySpecSchema } from '../../src/core/study-spec.js';
 import { verifyAuditLog } from '../../src/audit/verify.js';
 import { readAuditPublicKeysFile } from '../../src/node/audit-keys.js';
+import { TEMPLATE_MAX_NORM } from '../../src/pki/policy-template.js';
 import { coordinatorPaths } from '../../src/node/coordinator-server.js';
 import { runStudy } from '../../src/simulator/run-study.js';
 import { adminCall } from '../../src/transport/grpc/admin-client.js';
@@ -107,7 +109,15 @@ test('coordinator + 3 site processes over mTLS run the heart job to the simulato
     assert.equal(events[0].by, 'policy:auto');
     const released = events.filter((e) => e.kind === 'update_released');
     assert.deepEqual(released.map((e) => e.round), [1, 2, 3, 4].slice(0, ROUNDS));
-    for (const e of released) assert.deepEqual(e.filters, ['min-sample-count']);
+    // The default policy's mandatory norm-clip ran on every update and, being generous, never
+    // clipped: the weights left bit-for-bit, which is why the hash equals the simulator's.
+    for (const e of released) {
+      assert.deepEqual(e.filters, ['min-sample-count', 'norm-clip']);
+      const [clip] = e.applied as Array<{ filter: string; by: string; options: Record<string, unknown>; effect: Record<string, number> }>;
+      assert.deepEqual([clip.filter, clip.by, clip.options], ['norm-clip', 'site', { maxNorm: TEMPLATE_MAX_NORM }]);
+      assert.equal(clip.effect.clipped, 0);
+      assert.ok(clip.effect.normBefore > 0 && clip.effect.normBefore < TEMPLATE_MAX_NORM, String(clip.effect.normBefore));
+    }
   }
   // Both logs are intact signed chains.
   for (const [log, keys] of [[siteLog('site-1'), join(fed.work, 'site-1', 'keys', 'audit-keys.json')], [coordinatorLog(), join(fed.coordinatorData, 'audit', 'audit-keys.json')]]) {
@@ -117,6 +127,26 @@ test('coordinator + 3 site processes over mTLS run the heart job to the simulato
   const coord = auditEvents(coordinatorLog()).filter((e) => e.jobId === jobId).map((e) => e.kind);
   assert.equal(coord[0], 'job_submitted');
   assert.equal(coord.filter((k) => k === 'round_ended').length, ROUNDS);
+});
+
+test('a job\'s extra filters run at every site before the site\'s mandatory ones; each record is audited', async () => {
+  const spec = parseYaml(jobSpecYaml({ name: 'heart-quantized', rounds: 2 })) as Record<string, unknown>;
+  spec.filters = [{ name: 'quantize-8bit' }];
+  const file = join(fed.work, 'heart-quantized.yaml');
+  writeFileSync(file, stringifyYaml(spec));
+  const { jobId } = await submit(file);
+  const s = await finished(jobId);
+  assert.equal(s.state, 'completed', s.error ?? '');
+  for (const site of SITES) {
+    const released = auditEvents(siteLog(site)).filter((e) => e.jobId === jobId && e.kind === 'update_released');
+    assert.equal(released.length, 2);
+    for (const e of released) {
+      assert.deepEqual(e.filters, ['min-sample-count', 'quantize-8bit', 'norm-clip']);
+      const applied = e.applied as Array<{ filter: string; by: string; effect: Record<string, number> }>;
+      assert.deepEqual(applied.map((r) => [r.filter, r.by]), [['quantize-8bit', 'job'], ['norm-clip', 'site']]);
+      assert.ok(applied[0].effect.bytesSaved > 0 && applied[0].effect.maxAbsError > 0, JSON.stringify(applied[0].effect));
+    }
+  }
 });
 
 test('a site kit cannot submit a job; the refusal is audited', () => {

@@ -98,7 +98,7 @@ test('site kits carry the endpoint and a policy template; the state index lists 
     site: 'switzerland',
     approval: { mode: 'manual', approvedJobHashes: [] },
     allowedStrategies: ['fedavg', 'fedprox', 'scaffold'],
-    mandatoryFilters: ['min-sample-count', 'update-norm-clip'],
+    filters: [{ name: 'norm-clip', options: { maxNorm: 10 } }],
     minSitesPerAggregate: 3,
     minSamplesPerUpdate: 20,
     privacyBudget: { epsilon: 8, delta: 0.00001 },

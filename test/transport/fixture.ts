@@ -26,7 +26,6 @@ export function projectYaml(project: string, sites: readonly string[]): string {
     '    role: researcher',
     'policyDefaults:',
     '  approval: auto',
-    '  mandatoryFilters: [min-sample-count]',
     '  minSitesPerAggregate: 2',
     '  minSamplesPerUpdate: 10',
   ].join('\n');

@@ -7,3 +7,4 @@ export { dequantizeTensor, QUANTIZED_HEADER_BYTES, quantizeTensor, type Quantize
 export { createFilter, filterNames, getFilterPlugin, parseFilterChain, registerFilter } from './registry.js';
 export { topK } from './top-k.js';
 export type { FilterContext, FilterInput, FilterOptionValue, FilterPlugin, FilterRecord, UpdateFilter } from './types.js';
+export { filterChainSpecSchema, filterSpecSchema, type FilterSpec } from './spec.js';

@@ -14,6 +14,7 @@ import { defaultWireLimits } from '../../transport/grpc/wire-limits.js';
 import { readApprovals } from '../policy/approvals.js';
 import { decideJob } from '../policy/decide-job.js';
 import { loadSitePolicy } from '../policy/site-policy.js';
+import type { FilterSpec } from '../../privacy/filters/spec.js';
 import { SiteRuntime } from '../site-runtime.js';
 import type { AdmittedJob } from '../site-jobs.js';
 import type { SiteAgentConfig } from './site-config.js';
@@ -29,7 +30,9 @@ export interface SiteAgent {
  * A hospital's site agent: reads its kit, config and policy; dials the coordinator (outbound
  * only) and answers its requests with a real SiteRuntime over the site's own files. The site
  * decides itself: a job runs only if the site's policy admits it (audited `job_approved` /
- * `job_refused` with the job hash the site computed), and every update that leaves is audited.
+ * `job_refused` with the job hash the site computed), and every update passes the release gate
+ * (release-updates.ts: min-sample-count, the job's extra filters, then the policy's mandatory
+ * filters) and is audited with the filter records before it leaves.
  */
 export function startSiteAgent(cfg: SiteAgentConfig, log: (msg: string) => void = () => undefined): SiteAgent {
   const kit = readStartupKit(cfg.kitDir);
@@ -41,6 +44,8 @@ export function startSiteAgent(cfg: SiteAgentConfig, log: (msg: string) => void 
   const auditLog: AuditLogWriter = openAuditLog(cfg.auditLog, { node: siteId, privateKey: readAuditPrivateKeyFile(cfg.auditKey) });
   const audit = (e: AuditEvent) => auditLog.append(e);
 
+  // The extra filters of each admitted job (its spec's `filters`), applied to its updates before the site's own.
+  const jobFilters = new Map<string, readonly FilterSpec[]>();
   const admit = (job: AdmittedJob) => {
     const decision = decideJob(job, loadSitePolicy(cfg.policyFile, siteId), readApprovals(cfg.approvalsFile));
     if (!decision.approved) {
@@ -48,6 +53,7 @@ export function startSiteAgent(cfg: SiteAgentConfig, log: (msg: string) => void 
       log(`refused job ${job.jobId} (${job.jobHash}): ${decision.reason}`);
       throw new MedfedError(ErrorCodes.JOB_REFUSED, `site ${siteId} refuses job ${job.jobId}: ${decision.reason}`, { hint: `the site's policy decides (job hash ${job.jobHash})` });
     }
+    jobFilters.set(job.jobId, job.spec.filters ?? []);
     audit({ kind: 'job_approved', jobId: job.jobId, jobHash: job.jobHash, by: decision.by, reason: decision.reason });
     log(`admitted job ${job.jobId} (${job.jobHash}): ${decision.reason}`);
   };
@@ -67,9 +73,17 @@ export function startSiteAgent(cfg: SiteAgentConfig, log: (msg: string) => void 
 
   const handle = async (req: SiteRequest): Promise<SiteReply> => {
     const reply = await runtime.handle(req);
-    if (reply.kind !== 'fit') return reply;
+    if (req.kind === 'end-job') jobFilters.delete(req.jobId);
+    if (reply.kind !== 'fit' || req.kind !== 'fit') return reply;
     try {
-      return releaseUpdate(reply, req.jobId, loadSitePolicy(cfg.policyFile, siteId), audit);
+      const filters = jobFilters.get(req.jobId);
+      if (!filters) {
+        throw new MedfedError(ErrorCodes.INTERNAL, `site ${siteId} trained job ${req.jobId} but has no admission record of it; the update is withheld`, {
+          hint: 'the coordinator re-sends "prepare" with the job spec; the job continues with the other sites',
+        });
+      }
+      const policy = loadSitePolicy(cfg.policyFile, siteId); // re-read: a policy edit applies to the next update
+      return releaseUpdate(reply, { jobId: req.jobId, global: req.weights, policy, jobFilters: filters, audit });
     } catch (e) {
       return { kind: 'error', siteId, error: asMedfedError(e).toJSON() };
     }

@@ -1,14 +1,8 @@
+import { asMedfedError } from '../../core/errors.js';
 import type { AdmittedJob } from '../site-jobs.js';
 import type { Approval } from './approvals.js';
+import { releaseChain } from './release-chain.js';
 import type { SitePolicyFile } from './site-policy.js';
-
-/**
- * Update filters this site agent can apply to every update it releases. A policy may make any of
- * them mandatory; a mandatory filter the agent does not have means the site cannot honour its
- * own policy, so it refuses every job rather than release unfiltered updates.
- *   min-sample-count: no update computed from fewer than `minSamplesPerUpdate` training records.
- */
-export const availableUpdateFilters = ['min-sample-count'] as const;
 
 export type JobDecision =
   | { readonly approved: true; readonly by: string; readonly reason: string }
@@ -35,9 +29,13 @@ export function decideJob(job: AdmittedJob, policy: SitePolicyFile, approvals: r
       reason: `the job may aggregate as few as ${job.spec.federation.minSites} sites (federation.minSites); this site contributes only to aggregates of at least ${policy.minSitesPerAggregate}`,
     };
   }
-  const missing = policy.mandatoryFilters.filter((f) => !(availableUpdateFilters as readonly string[]).includes(f));
-  if (missing.length > 0) {
-    return { approved: false, reason: `mandatory privacy filter(s) ${missing.join(', ')} are not available in this site agent (available: ${availableUpdateFilters.join(', ')}); no update may leave without them` };
+  // The job's extra filters and the site's mandatory ones must all be runnable here: no update
+  // may leave without them (a job cannot drop a site filter; the chain always ends with them).
+  try {
+    releaseChain(policy, job.spec.filters);
+  } catch (e) {
+    const err = asMedfedError(e);
+    return { approved: false, reason: `the update filters cannot be built: ${err.message}${err.where ? ` (at ${err.where})` : ''}` };
   }
   if (policy.approval.mode === 'auto') return { approved: true, by: 'policy:auto', reason: 'approval mode auto; the job fits the site policy' };
   if (policy.approval.approvedJobHashes.includes(job.jobHash)) return { approved: true, by: 'policy:approvedJobHashes', reason: 'job hash listed in policy.yaml' };
