@@ -41,6 +41,8 @@ export const ErrorCodes = {
   AUDIT_TAMPERED: 'MEDFED_ERR_AUDIT_TAMPERED',
   /** An output file or directory could not be written. */
   OUTPUT_FAILURE: 'MEDFED_ERR_OUTPUT_FAILURE',
+  /** A secure-aggregation peer broke the protocol (asked for both share kinds of one client, tampered or misaddressed ciphertext, message at the wrong stage). */
+  SECAGG_PROTOCOL: 'MEDFED_ERR_SECAGG_PROTOCOL',
   /** A bug in medfed: please report it. */
   INTERNAL: 'MEDFED_ERR_INTERNAL',
 } as const;
