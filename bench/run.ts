@@ -1,10 +1,12 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cnn2dTrainBench } from './cnn2d-train.bench.js';
 import { mlpTrainBench } from './mlp-train.bench.js';
+import { transferBench } from './transfer.bench.js';
 import { printTable, writeResults, type BenchEntry, type Benchmark } from './result.js';
 
 /** Every benchmark, in order; add new ones here (one file each). `node dist/bench/run.js [id-filter]`. */
-const benchmarks: Benchmark[] = [mlpTrainBench, cnn2dTrainBench];
+const benchmarks: Benchmark[] = [mlpTrainBench, cnn2dTrainBench, transferBench];
 
 const filter = process.argv[2];
 const entries: BenchEntry[] = [];
@@ -14,5 +16,7 @@ for (const b of benchmarks.filter((b) => !filter || b.id.includes(filter))) {
 }
 printTable(entries);
 const out = fileURLToPath(new URL('../../bench/results.json', import.meta.url));
-writeResults(out, entries);
+// A filtered run replaces only its own figures; the others' stay as they were.
+const kept = filter && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as BenchEntry[]).filter((e) => !entries.some((n) => n.id === e.id)) : [];
+writeResults(out, [...kept, ...entries]);
 console.log(`\nwrote ${out}`);

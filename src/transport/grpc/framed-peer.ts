@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { asMedfedError, ErrorCodes, MedfedError } from '../../core/errors.js';
 import { formatZodIssues } from '../../core/zod-errors.js';
 import { chunkFrame, headerFrame, heartbeatFrame, parseFrame } from './frames.js';
-import { MessageAssembler, type AnnouncedHeader } from './message-assembler.js';
+import { MessageAssembler, type AnnouncedHeader, type BlobSink } from './message-assembler.js';
 import type { WireLimits } from './wire-limits.js';
 
 export interface FramedPeerEvents<H> {
@@ -15,6 +15,8 @@ export interface FramedPeerEvents<H> {
   onClose(reason: string): void;
   /** Any frame arrived (liveness). */
   onActivity?(): void;
+  /** A checked header arrived: a sink to stream its blobs into, or null to receive them whole. */
+  sinkFor?(header: H): BlobSink | null;
 }
 
 /**
@@ -51,7 +53,10 @@ export class FramedPeer<In extends AnnouncedHeader> {
     try {
       const f = parseFrame(buf, this.limits.maxHeaderBytes);
       let done: { header: In; blobs: Uint8Array[] } | null = null;
-      if (f.type === 'header') done = this.assembler.header(this.parseHeader(f.json));
+      if (f.type === 'header') {
+        const h = this.parseHeader(f.json);
+        done = this.assembler.header(h, this.events.sinkFor?.(h) ?? null);
+      }
       else if (f.type === 'chunk') done = this.assembler.chunk(f.id, f.blob, f.offset, f.bytes);
       if (done) this.events.onMessage(done.header, done.blobs);
     } catch (e) {

@@ -5,7 +5,7 @@ import type { SiteReply, SiteRequest } from '../../core/messages.js';
 import type { SitePool } from '../../coordinator/jobs/site-pool.js';
 import type { SiteConnection } from '../transport.js';
 import type { HeartbeatOptions } from './heartbeat.js';
-import { SiteLink } from './site-link.js';
+import { SiteLink, type ReplyConsumer } from './site-link.js';
 import type { WireLimits } from './wire-limits.js';
 
 /**
@@ -70,10 +70,14 @@ export class GrpcSitePool extends EventEmitter implements SitePool {
     });
   }
 
-  private request(siteId: string, req: SiteRequest): Promise<SiteReply> {
+  /**
+   * Send `req` to a site; with a `consumer` the reply's blobs stream into it as they arrive
+   * (see ReplyConsumer) instead of being held whole, and the reply carries empty arrays for them.
+   */
+  request(siteId: string, req: SiteRequest, consumer?: ReplyConsumer): Promise<SiteReply> {
     const link = this.links.get(siteId);
     if (!link) return Promise.reject(new MedfedError(ErrorCodes.SITE_FAILURE, `site ${siteId} is not connected`, { hint: 'the site rejoins when its agent reconnects' }));
-    return link.request(req);
+    return link.request(req, consumer);
   }
 
   /** Close every stream (coordinator shutdown). */

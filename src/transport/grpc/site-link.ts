@@ -5,7 +5,29 @@ import { FramedPeer } from './framed-peer.js';
 import { HeartbeatMonitor, type HeartbeatOptions } from './heartbeat.js';
 import { joinReply, splitRequest } from './wire-codec.js';
 import type { WireLimits } from './wire-limits.js';
-import { replyHeaderSchema, type ReplyHeader } from './wire-schemas.js';
+import type { BlobSink } from './message-assembler.js';
+import { replyHeaderSchema, type ReplyHeader, type WireReply } from './wire-schemas.js';
+
+/**
+ * Receives a reply's tensors as they arrive instead of as whole arrays (bounded memory: e.g. a
+ * coordinator folds each site's update into a running sum while eight sites send at once).
+ */
+export interface ReplyConsumer {
+  /**
+   * The reply's header arrived: its body (tensor fields are blob indices, `numExamples` is known)
+   * and the size of each blob. Returns where the blob bytes go. Throwing rejects the request;
+   * the reply's bytes are then read and dropped, and the connection stays up.
+   */
+  begin(body: WireReply, blobSizes: readonly number[]): BlobSink;
+}
+
+interface PendingRequest {
+  resolve(r: SiteReply): void;
+  reject(e: Error): void;
+  readonly consumer?: ReplyConsumer;
+  /** Set when the consumer failed; the request is rejected with it once the reply is complete. */
+  failure?: Error;
+}
 
 /**
  * The coordinator's end of one site's Connect stream: sends requests,
@@ -15,7 +37,7 @@ import { replyHeaderSchema, type ReplyHeader } from './wire-schemas.js';
 export class SiteLink {
   private readonly peer: FramedPeer<ReplyHeader>;
   private readonly heartbeat: HeartbeatMonitor;
-  private readonly pending = new Map<number, { resolve: (r: SiteReply) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, PendingRequest>();
   private nextId = 1;
   private closeReason: string | null = null;
 
@@ -28,6 +50,7 @@ export class SiteLink {
   ) {
     this.peer = new FramedPeer(stream, replyHeaderSchema, limits, {
       onMessage: (h, blobs) => this.reply(h, blobs),
+      sinkFor: (h) => this.sinkFor(h),
       onProtocolError: () => undefined,
       onActivity: () => this.heartbeat.heard(),
       onClose: (reason) => this.closed(reason),
@@ -42,13 +65,17 @@ export class SiteLink {
     return this.closeReason === null;
   }
 
-  request(req: SiteRequest): Promise<SiteReply> {
+  /**
+   * Send a request; resolves with the site's reply. With a `consumer`, the reply's blobs are
+   * streamed to it as they arrive and the resolved reply carries empty arrays in their place.
+   */
+  request(req: SiteRequest, consumer?: ReplyConsumer): Promise<SiteReply> {
     if (this.closeReason !== null) {
       return Promise.reject(new MedfedError(ErrorCodes.SITE_FAILURE, `site ${this.siteId} is disconnected (${this.closeReason})`));
     }
     const id = this.nextId++;
     const { body, blobs } = splitRequest(req);
-    const done = new Promise<SiteReply>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    const done = new Promise<SiteReply>((resolve, reject) => this.pending.set(id, { resolve, reject, consumer }));
     this.peer.send({ id, blobs: blobs.map((b) => b.byteLength), body }, blobs).catch((e: Error) => {
       const p = this.pending.get(id);
       this.pending.delete(id);
@@ -57,10 +84,38 @@ export class SiteLink {
     return done;
   }
 
+  private sinkFor(h: ReplyHeader): BlobSink | null {
+    const p = this.pending.get(h.id);
+    if (!p?.consumer) return null;
+    const drop: BlobSink = { chunk: () => undefined };
+    if (h.body.siteId !== this.siteId) return drop; // rejected in reply()
+    let sink: BlobSink;
+    try {
+      sink = p.consumer.begin(h.body, h.blobs);
+    } catch (e) {
+      p.failure = e as Error;
+      return drop;
+    }
+    return {
+      chunk: (blob, offset, bytes) => {
+        if (p.failure) return;
+        try {
+          sink.chunk(blob, offset, bytes);
+        } catch (e) {
+          p.failure = e as Error;
+        }
+      },
+    };
+  }
+
   private reply(h: ReplyHeader, blobs: Uint8Array[]): void {
     const p = this.pending.get(h.id);
     if (!p) return; // a reply to a request already given up on (late reply): dropped
     this.pending.delete(h.id);
+    if (p.failure) {
+      p.reject(p.failure);
+      return;
+    }
     if (h.body.siteId !== this.siteId) {
       p.reject(new MedfedError(ErrorCodes.SITE_FAILURE, `a reply on site ${this.siteId}'s connection claims to come from "${h.body.siteId}"`));
       return;
