@@ -23,7 +23,7 @@ const fmt = (v: number | undefined, digits = 0) =>
   v === undefined ? '-' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export function printTable(entries: readonly BenchEntry[]): void {
-  const rows = entries.map((e) => [e.id, `${fmt(e.value)} ${e.unit}`, fmt(e.baseline), fmt(e.ratio, 2), String(e.repeats), e.note ?? '']);
+  const rows = entries.map((e) => [e.id, `${fmt(e.value, Math.abs(e.value) < 10 ? 3 : 0)} ${e.unit}`, fmt(e.baseline, e.baseline !== undefined && Math.abs(e.baseline) < 10 ? 3 : 0), fmt(e.ratio, 2), String(e.repeats), e.note ?? '']);
   const head = ['benchmark', 'medfed', 'baseline', 'ratio', 'repeats', 'note'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');

@@ -2,11 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cnn2dTrainBench } from './cnn2d-train.bench.js';
 import { mlpTrainBench } from './mlp-train.bench.js';
+import { secaggBench } from './secagg.bench.js';
 import { transferBench } from './transfer.bench.js';
 import { printTable, writeResults, type BenchEntry, type Benchmark } from './result.js';
 
 /** Every benchmark, in order; add new ones here (one file each). `node dist/bench/run.js [id-filter]`. */
-const benchmarks: Benchmark[] = [mlpTrainBench, cnn2dTrainBench, transferBench];
+const benchmarks: Benchmark[] = [mlpTrainBench, cnn2dTrainBench, transferBench, secaggBench];
 
 const filter = process.argv[2];
 const entries: BenchEntry[] = [];
