@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readDataText } from '../../node/read-data-file.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
@@ -8,19 +8,7 @@ import { parseCsv } from './parse.js';
 import { parseTabularSchemaYaml, type TabularSchema } from './schema.js';
 
 /** Node only: the text of a file, or DATA_UNREADABLE naming it (missing, a directory, no permission). */
-export async function readTextFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'error'})`;
-    throw new MedfedError(ErrorCodes.DATA_UNREADABLE, `data file ${path} ${why}`, {
-      where: path,
-      hint: 'check the path (relative paths are resolved from the working directory)',
-      cause: e,
-    });
-  }
-}
+export const readTextFile = readDataText;
 
 /** Node only: reads a schema YAML file (docs/data.md). */
 export async function readTabularSchemaFile(path: string): Promise<TabularSchema> {

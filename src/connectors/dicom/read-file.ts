@@ -1,21 +1,13 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readDataBytes } from '../../node/read-data-file.js';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
 import { parseDicomImage } from './read-image.js';
 import { dicomSeriesToVolume, type SeriesOptions } from './series.js';
 import type { DicomImage, DicomVolume } from './types.js';
 
 /** Node only: the bytes of a file, or DATA_UNREADABLE naming it. */
-export async function readBinaryFile(path: string): Promise<Uint8Array> {
-  try {
-    const buf = await readFile(path);
-    return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'error'})`;
-    throw new MedfedError(ErrorCodes.DATA_UNREADABLE, `${path} ${why}`, { where: path, cause: e });
-  }
-}
+export const readBinaryFile = readDataBytes;
 
 /** Node only: reads one DICOM image file. */
 export async function readDicomFile(path: string): Promise<DicomImage> {
