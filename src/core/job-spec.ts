@@ -5,7 +5,9 @@ import { canonicalJson } from '../audit/canonical-json.js';
 import { tabularSchema } from '../connectors/csv/schema.js';
 import { filterChainSpecSchema } from '../privacy/filters/spec.js';
 import { ErrorCodes, MedfedError } from './errors.js';
-import { modelEntrySchema, strategyEntrySchema, trainingSchema } from './study-spec.js';
+import { dpSgdConfigFor } from '../privacy/dp/run-privacy.js';
+import type { TrainingConfig } from './messages.js';
+import { modelEntrySchema, privacySchema, strategyEntrySchema, trainingSchema } from './study-spec.js';
 import { parseYamlConfig } from './yaml-config.js';
 
 /**
@@ -49,9 +51,24 @@ export const jobSpecSchema = z.strictObject({
    * these first and its own policy's filters last. Absent = none (the job hash is unchanged).
    */
   filters: filterChainSpecSchema.optional(),
+  /**
+   * Patient-level DP-SGD at every site (the study spec's `privacy` block, docs/differential-privacy.md);
+   * the strategy's own `privacy` overrides it. Each site checks the job's planned epsilon against its
+   * privacy budget before it admits the job. Absent = no DP (the job hash is unchanged).
+   */
+  privacy: privacySchema.optional(),
 });
 
 export type JobSpec = z.infer<typeof jobSpecSchema>;
+
+/**
+ * The local training every site of the job runs (what fit requests carry): the job's training,
+ * the strategy's overrides, and DP-SGD from `privacy` (strategy over job) planned for all rounds.
+ */
+export function jobTrainingConfig(spec: JobSpec): TrainingConfig {
+  const dpSgd = dpSgdConfigFor(spec.privacy, spec.strategy.privacy, spec.federation.rounds);
+  return { ...spec.training, ...spec.strategy.training, ...(dpSgd ? { dpSgd } : {}) };
+}
 
 /** Parse and validate a job spec (YAML text); CONFIG_INVALID names the file, line or path. */
 export function parseJobSpec(specYaml: string, file = 'job spec'): JobSpec {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { AuditEvent } from '../../audit/events.js';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
-import type { JobSpec } from '../../core/job-spec.js';
+import { jobTrainingConfig, type JobSpec } from '../../core/job-spec.js';
 import type { PrepareReply, SiteReply } from '../../core/messages.js';
 import { initialWeights, modelLayout, type ModelLayout } from '../../core/model-params.js';
 import { encodeSafetensors } from '../../core/safetensors.js';
@@ -108,7 +108,7 @@ export async function runJob(c: JobRunContext): Promise<void> {
     fractionFit: spec.federation.fractionFit,
     minSites: spec.federation.minSites,
     seed: spec.seed,
-    training: { ...spec.training, ...spec.strategy.training },
+    training: jobTrainingConfig(spec),
     evaluateSites: true,
     evaluationFailures: 'skip',
     roundDeadlineMs: deadlineMs,

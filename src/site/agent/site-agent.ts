@@ -5,6 +5,7 @@ import { getEngine } from '../../engine/registry.js';
 import { openAuditLog, type AuditLogWriter } from '../../node/audit-file.js';
 import { readAuditPrivateKeyFile } from '../../node/audit-keys.js';
 import { jobSiteData } from '../../node/job-site-data.js';
+import { fileLedgerStorage } from '../../node/ledger-file.js';
 import { directorySiteStateStore } from '../../node/site-state-dir.js';
 import { toolVersion } from '../../node/tool-version.js';
 import { readStartupKit } from '../../pki/startup-kit.js';
@@ -18,6 +19,7 @@ import type { FilterSpec } from '../../privacy/filters/spec.js';
 import { SiteRuntime } from '../site-runtime.js';
 import type { AdmittedJob } from '../site-jobs.js';
 import type { SiteAgentConfig } from './site-config.js';
+import { SitePrivacyGate } from './privacy-gate.js';
 import { releaseUpdate } from './release-updates.js';
 
 export interface SiteAgent {
@@ -46,6 +48,7 @@ export function startSiteAgent(cfg: SiteAgentConfig, log: (msg: string) => void 
 
   // The extra filters of each admitted job (its spec's `filters`), applied to its updates before the site's own.
   const jobFilters = new Map<string, readonly FilterSpec[]>();
+  const privacy = new SitePrivacyGate(siteId, fileLedgerStorage(cfg.ledgerFile), audit);
   const admit = (job: AdmittedJob) => {
     const decision = decideJob(job, loadSitePolicy(cfg.policyFile, siteId), readApprovals(cfg.approvalsFile));
     if (!decision.approved) {
@@ -53,27 +56,49 @@ export function startSiteAgent(cfg: SiteAgentConfig, log: (msg: string) => void 
       log(`refused job ${job.jobId} (${job.jobHash}): ${decision.reason}`);
       throw new MedfedError(ErrorCodes.JOB_REFUSED, `site ${siteId} refuses job ${job.jobId}: ${decision.reason}`, { hint: `the site's policy decides (job hash ${job.jobHash})` });
     }
-    jobFilters.set(job.jobId, job.spec.filters ?? []);
-    audit({ kind: 'job_approved', jobId: job.jobId, jobHash: job.jobHash, by: decision.by, reason: decision.reason });
-    log(`admitted job ${job.jobId} (${job.jobHash}): ${decision.reason}`);
+    return decision;
   };
-  const dataFor = (job: AdmittedJob) => {
+  // Admission ends once the site knows its training-set size: a DP job's planned epsilon must fit
+  // in the privacy budget left (privacy-gate.ts), or the job is refused before it trains.
+  const dataFor = async (job: AdmittedJob) => {
+    const decision = admit(job);
     const local = cfg.datasets[job.spec.dataset];
     if (!local) {
       throw new MedfedError(ErrorCodes.CONFIG_INVALID, `site ${siteId} has no data set "${job.spec.dataset}" (it has: ${Object.keys(cfg.datasets).join(', ') || 'none'})`, {
         where: `${cfg.file}: datasets`,
       });
     }
-    return jobSiteData(job, siteId, local);
+    const data = await jobSiteData(job, siteId, local);
+    try {
+      const planned = await privacy.admit(job, loadSitePolicy(cfg.policyFile, siteId).privacyBudget, data.trainCount);
+      if (planned) log(`job ${job.jobId} plans to spend epsilon ${planned.epsilon.toFixed(4)} (delta ${planned.delta}) of the privacy budget`);
+    } catch (e) {
+      log(`refused job ${job.jobId} (${job.jobHash}): ${(e as Error).message}`);
+      throw e;
+    }
+    jobFilters.set(job.jobId, job.spec.filters ?? []);
+    audit({ kind: 'job_approved', jobId: job.jobId, jobHash: job.jobHash, by: decision.by, reason: decision.reason });
+    log(`admitted job ${job.jobId} (${job.jobHash}): ${decision.reason}`);
+    return data;
   };
   const runtime = new SiteRuntime(siteId, undefined, () => getEngine(cfg.engine), {
-    jobs: { version: toolVersion(), admit, dataFor },
+    jobs: { version: toolVersion(), dataFor },
     stateStore: directorySiteStateStore(cfg.stateDir),
   });
 
   const handle = async (req: SiteRequest): Promise<SiteReply> => {
+    if (req.kind === 'fit') {
+      try {
+        privacy.checkFit(req); // before training: the job's DP-SGD exactly as admitted
+      } catch (e) {
+        return { kind: 'error', siteId, error: asMedfedError(e).toJSON() };
+      }
+    }
     const reply = await runtime.handle(req);
-    if (req.kind === 'end-job') jobFilters.delete(req.jobId);
+    if (req.kind === 'end-job') {
+      jobFilters.delete(req.jobId);
+      privacy.end(req.jobId);
+    }
     if (reply.kind !== 'fit' || req.kind !== 'fit') return reply;
     try {
       const filters = jobFilters.get(req.jobId);
@@ -83,6 +108,9 @@ export function startSiteAgent(cfg: SiteAgentConfig, log: (msg: string) => void 
         });
       }
       const policy = loadSitePolicy(cfg.policyFile, siteId); // re-read: a policy edit applies to the next update
+      // A DP update's epsilon is checked, recorded and audited before the update can leave
+      // (an update the release gate then withholds stays counted: the ledger never under-counts).
+      if (reply.numExamples >= policy.minSamplesPerUpdate) await privacy.spend(req.jobId, reply, policy.privacyBudget);
       return releaseUpdate(reply, { jobId: req.jobId, global: req.weights, policy, jobFilters: filters, audit });
     } catch (e) {
       return { kind: 'error', siteId, error: asMedfedError(e).toJSON() };

@@ -17,7 +17,7 @@ const siteConfigSchema = z.strictObject({
   coordinator: z.string().regex(/^[^\s:]+:\d+$/, 'host:port').optional(),
   /** The site policy; default: policy.yaml in the kit. */
   policy: z.string().min(1).optional(),
-  /** The site's own state: approvals.json and per-job strategy state. */
+  /** The site's own state: approvals.json, privacy-ledger.json and per-job strategy state. */
   dataDir: z.string().min(1),
   audit: z.strictObject({
     /** The site's audit log (JSONL, appended). */
@@ -42,6 +42,8 @@ export interface SiteAgentConfig {
   readonly policyFile: string;
   readonly dataDir: string;
   readonly approvalsFile: string;
+  /** The site's privacy budget ledger (DATA_DIR/privacy-ledger.json). */
+  readonly ledgerFile: string;
   readonly stateDir: string;
   readonly auditLog: string;
   readonly auditKey: string;
@@ -72,6 +74,7 @@ export function loadSiteConfig(file: string, kitOverride?: string, needKit = tru
     policyFile: c.policy ? at(c.policy) : join(kit ?? '', kitFiles.policy),
     dataDir,
     approvalsFile: join(dataDir, 'approvals.json'),
+    ledgerFile: join(dataDir, 'privacy-ledger.json'),
     stateDir: join(dataDir, 'job-state'),
     auditLog: at(c.audit.log),
     auditKey: at(c.audit.key),

@@ -1,4 +1,5 @@
 import { asMedfedError } from '../../core/errors.js';
+import { jobTrainingConfig } from '../../core/job-spec.js';
 import type { AdmittedJob } from '../site-jobs.js';
 import type { Approval } from './approvals.js';
 import { releaseChain } from './release-chain.js';
@@ -28,6 +29,9 @@ export function decideJob(job: AdmittedJob, policy: SitePolicyFile, approvals: r
       approved: false,
       reason: `the job may aggregate as few as ${job.spec.federation.minSites} sites (federation.minSites); this site contributes only to aggregates of at least ${policy.minSitesPerAggregate}`,
     };
+  }
+  if (policy.requireDp && !jobTrainingConfig(job.spec).dpSgd) {
+    return { approved: false, reason: 'this site requires differential privacy (policy requireDp: true) and the job has no privacy.dpSgd' };
   }
   // The job's extra filters and the site's mandatory ones must all be runnable here: no update
   // may leave without them (a job cannot drop a site filter; the chain always ends with them).

@@ -31,7 +31,13 @@ export const sitePolicySchema = z
     mandatoryFilters: z.unknown().optional(),
     minSitesPerAggregate: z.number().int().min(1),
     minSamplesPerUpdate: z.number().int().min(1),
+    /**
+     * Total DP budget of all jobs at this site, enforced by its privacy ledger (DATA_DIR/privacy-ledger.json):
+     * a DP job whose planned epsilon exceeds what is left is refused before it runs.
+     */
     privacyBudget: z.strictObject({ epsilon: z.number().positive(), delta: z.number().positive().lt(1) }),
+    /** Refuse jobs without patient-level DP (`privacy.dpSgd`); default false: jobs without DP run and spend nothing. */
+    requireDp: z.boolean().default(false),
   })
   .superRefine((p, ctx) => {
     if (p.mandatoryFilters !== undefined) {
