@@ -1,9 +1,9 @@
+import { comparisonMetricsOf } from '../eval/task.js';
 import type { Results } from '../report/results-schema.js';
-
-const COLUMNS = ['auroc', 'auprc', 'accuracy', 'sensitivity', 'specificity', 'brier', 'ece'] as const;
 
 /** The pooled vs local-only vs federated table as Markdown (terminal and README). */
 export function formatComparisonTable(results: Results): string {
+  const COLUMNS = comparisonMetricsOf[results.study.task];
   const head = `| model | run | ${COLUMNS.join(' | ')} | final weights sha256 |`;
   const rule = `|${' --- |'.repeat(COLUMNS.length + 3)}`;
   const hashes = new Map(results.runs.map((r) => [r.name, r.finalWeightsSha256]));

@@ -9,6 +9,8 @@ import { buildComparison } from '../report/comparison.js';
 import { parseResults, type Results } from '../report/results-schema.js';
 import { runStudy } from '../simulator/run-study.js';
 import { formatComparisonTable } from './comparison-table.js';
+import { primaryMetricOf } from '../eval/task.js';
+import type { RankableMetric } from '../report/metrics-schema.js';
 import { createProgress } from './progress.js';
 
 /** `medfed demo` and `medfed simulate`: run the study, print the comparison, write the outputs. */
@@ -50,7 +52,7 @@ export async function runStudyToDirectory(loaded: LoadedStudySpec, opts: { out: 
       description: spec.description ?? '',
       dataset: study.data.dataset,
       task: study.data.task,
-      primaryMetric: 'auroc',
+      primaryMetric: primaryMetricOf[study.data.task].name as RankableMetric,
       seed: spec.seed,
       rounds: spec.federation.rounds,
       localEpochs: spec.training.epochs,
@@ -58,7 +60,7 @@ export async function runStudyToDirectory(loaded: LoadedStudySpec, opts: { out: 
       engine: study.engine,
     },
     runs,
-    comparison: buildComparison(runs as Parameters<typeof buildComparison>[0]),
+    comparison: buildComparison(runs as Parameters<typeof buildComparison>[0], study.data.task),
   });
   const files = writeStudyOutput(opts.out, results, study.runs);
   process.stdout.write(`\n${formatComparisonTable(results)}\n`);

@@ -65,6 +65,9 @@ export const csvDataSchema = z.strictObject({
   normalize: z.enum(['federated-zscore', 'none']).default('federated-zscore'),
 });
 
+export type CsvDataSpec = z.infer<typeof csvDataSchema>;
+
+/** The study's data; each kind is prepared by src/simulator/data-kinds/<kind>.ts. */
 export const dataSchema = z.discriminatedUnion('kind', [csvDataSchema]);
 
 export const strategyEntrySchema = z.strictObject({

@@ -1,3 +1,4 @@
+import { comparisonMetricsOf, type TaskKind } from '../eval/task.js';
 import type { ComparisonRow, RunResult } from './results-schema.js';
 
 const order = { pooled: 0, 'local-only': 1, federated: 2 } as const;
@@ -6,7 +7,8 @@ const order = { pooled: 0, 'local-only': 1, federated: 2 } as const;
  * The comparison table of results.json from the runs: one row per run with its final metrics on
  * the pooled test set, grouped by model, baselines first (pooled, local-only), then strategies.
  */
-export function buildComparison(runs: readonly RunResult[]): ComparisonRow[] {
+export function buildComparison(runs: readonly RunResult[], task: TaskKind = 'binary'): ComparisonRow[] {
+  const columns = comparisonMetricsOf[task];
   const models = [...new Set(runs.map((r) => r.model))];
   return models.flatMap((model) =>
     runs
@@ -17,13 +19,7 @@ export function buildComparison(runs: readonly RunResult[]): ComparisonRow[] {
         run: r.name,
         kind: r.kind,
         ...(r.strategy ? { strategy: r.strategy } : {}),
-        auroc: r.metrics.auroc ?? null,
-        auprc: r.metrics.auprc ?? null,
-        accuracy: r.metrics.accuracy ?? null,
-        sensitivity: r.metrics.sensitivity ?? null,
-        specificity: r.metrics.specificity ?? null,
-        brier: r.metrics.brier ?? null,
-        ece: r.metrics.ece ?? null,
+        ...Object.fromEntries(columns.map((c) => [c, typeof r.metrics[c] === 'number' ? r.metrics[c] : null])),
       })),
   );
 }

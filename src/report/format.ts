@@ -38,8 +38,13 @@ export const metricLabels: Record<string, string> = {
   rmse: 'RMSE',
   mae: 'MAE',
   r2: 'R²',
+  cIndex: 'C-index',
+  dice: 'Dice',
+  voxelAccuracy: 'Voxel accuracy',
 };
 
 export function metricLabel(name: string): string {
+  const structure = /^dice_(\d+)$/.exec(name);
+  if (structure) return `Dice (class ${structure[1]})`;
   return metricLabels[name] ?? name;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { taskKinds } from '../eval/task.js';
 
 /**
  * A metrics record in results.json: eval/Metrics as is (every field optional so per-round
@@ -23,7 +24,7 @@ export const intervalSchema = z.object({
 });
 
 export const metricsRecordSchema = z.looseObject({
-  task: z.enum(['binary', 'multiclass', 'regression']).optional(),
+  task: z.enum(taskKinds).optional(),
   n: z.number().int().nonnegative().optional(),
   numClasses: z.number().int().nonnegative().optional(),
   classCounts: z.array(z.number().int().nonnegative()).optional(),
@@ -43,6 +44,11 @@ export const metricsRecordSchema = z.looseObject({
   rmse: metricValue,
   mae: metricValue,
   r2: metricValue,
+  /** Survival: Harrell's C-index of the risk scores. */
+  cIndex: metricValue,
+  /** Segmentation: mean foreground Dice (dice_1, dice_2, ... per structure), voxel accuracy. */
+  dice: metricValue,
+  voxelAccuracy: metricValue,
   calibration: z.array(calibrationPointSchema).optional(),
   undefinedReasons: z.record(z.string(), z.string()).optional(),
   /** Bootstrap confidence intervals keyed by metric name (e.g. { auroc: { lower, upper, level: 0.95 } }). */
@@ -62,6 +68,9 @@ export const rankableMetrics = {
   sensitivity: 'higher',
   specificity: 'higher',
   r2: 'higher',
+  cIndex: 'higher',
+  dice: 'higher',
+  voxelAccuracy: 'higher',
   brier: 'lower',
   ece: 'lower',
   loss: 'lower',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorCodes, MedfedError } from '../core/errors.js';
 import { formatZodIssues } from '../core/zod-errors.js';
+import { taskKinds } from '../eval/task.js';
 import { metricsRecordSchema, rankableMetricNames } from './metrics-schema.js';
 import { checkResultsConsistency } from './results-consistency.js';
 
@@ -31,7 +32,7 @@ export const studySummarySchema = z.object({
   title: z.string(),
   description: z.string(),
   dataset: datasetSummarySchema,
-  task: z.enum(['binary', 'multiclass', 'regression']),
+  task: z.enum(taskKinds),
   primaryMetric: z.enum(rankableMetricNames).default('auroc'),
   seed: z.number().int(),
   rounds: z.number().int().positive(),
@@ -92,13 +93,8 @@ export const comparisonRowSchema = z.looseObject({
   run: z.string().min(1),
   kind: z.enum(runKinds),
   strategy: z.string().optional(),
-  auroc: z.number().nullable(),
-  auprc: z.number().nullable(),
-  accuracy: z.number().nullable(),
-  sensitivity: z.number().nullable(),
-  specificity: z.number().nullable(),
-  brier: z.number().nullable(),
-  ece: z.number().nullable(),
+  // The task's comparison metrics (eval/task.ts comparisonMetricsOf), e.g. auroc ... ece for a
+  // binary task, rmse/mae/r2 for regression, cIndex for survival, dice for segmentation.
 });
 
 export const resultsSchema = z

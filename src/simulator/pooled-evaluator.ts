@@ -1,30 +1,35 @@
 import type { Dataset } from '../core/dataset.js';
+import { modelLayout } from '../core/model-params.js';
 import type { Weights } from '../core/tensors.js';
 import type { TrainableModel } from '../engine/engine.js';
-import { evaluatePredictions } from '../eval/evaluate.js';
-import type { Metrics } from '../eval/metrics-types.js';
+import { evaluateOutputs, type TaskMetrics } from '../eval/evaluate-outputs.js';
 import { meanOfMetrics } from '../report/mean-metrics.js';
+import type { MetricsRecord } from '../report/metrics-schema.js';
 
 /**
  * Simulator-only: scores any model on the pooled test set (the union of every site's held-out
  * split). A real deployment has no pooled test set; there each site reports its own metrics.
  */
 export class PooledEvaluator {
+  /** The model's output per example (e.g. [2] for two class probabilities, [16, 16, 16, 4] per voxel). */
+  private readonly outputShape: readonly number[];
+
   constructor(
     private readonly model: TrainableModel,
     readonly test: Dataset,
-  ) {}
+  ) {
+    this.outputShape = modelLayout(model.spec).outputShape;
+  }
 
   private queue: Promise<unknown> = Promise.resolve();
 
   /** Safe to call concurrently: evaluations of the shared model run one after the other. */
-  evaluate(weights: Weights): Promise<Metrics & { loss: number }> {
+  evaluate(weights: Weights): Promise<TaskMetrics & { loss: number }> {
     const next = this.queue.then(async () => {
       this.model.setWeights(weights);
-      const probs = await this.model.predict(this.test.x, this.test.n);
-      const outputs = probs.length / this.test.n;
+      const outputs = await this.model.predict(this.test.x, this.test.n);
       const loss = await this.model.evaluateLoss(this.test);
-      return { ...evaluatePredictions(probs, this.test.y, outputs, { where: 'pooled test set' }), loss };
+      return { ...evaluateOutputs(this.model.spec.loss, outputs, this.test.y, this.outputShape, this.test.n, { where: 'pooled test set' }), loss };
     });
     this.queue = next.catch(() => undefined);
     return next;
@@ -34,17 +39,18 @@ export class PooledEvaluator {
   async evaluateMean(models: readonly Weights[]): Promise<Record<string, number | null>> {
     const all = [];
     for (const w of models) all.push(summaryMetrics(await this.evaluate(w)));
-    return summaryMetrics(meanOfMetrics(all) as Metrics);
+    return summaryMetrics(meanOfMetrics(all));
   }
 }
 
-/** The scalar metrics of a Metrics object, for results and reports. */
-export function summaryMetrics(m: Metrics & { loss?: number }): Record<string, number | null> {
-  const keys = ['auroc', 'auprc', 'accuracy', 'balancedAccuracy', 'sensitivity', 'specificity', 'ppv', 'npv', 'f1', 'brier', 'ece', 'loss'] as const;
+/** Counts, not metrics: left out of summaries (and never averaged). */
+const notMetrics = new Set(['n', 'numClasses', 'threshold', 'voxels']);
+
+/** The scalar metrics of a metrics object (numbers and nulls, not counts), for results and reports. */
+export function summaryMetrics(m: MetricsRecord | TaskMetrics): Record<string, number | null> {
   const out: Record<string, number | null> = {};
-  for (const k of keys) {
-    const v = (m as unknown as Record<string, unknown>)[k];
-    if (typeof v === 'number' || v === null) out[k] = v;
+  for (const [k, v] of Object.entries(m)) {
+    if (!notMetrics.has(k) && (typeof v === 'number' || v === null)) out[k] = v;
   }
   return out;
 }

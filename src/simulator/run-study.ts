@@ -18,6 +18,8 @@ import { prepareStudyData, type StudyData } from './study-data.js';
 import { WorkerPool } from './worker-pool.js';
 import { runRecord, type RunOutcome } from './run-outcome.js';
 import { dpSgdConfigFor, runPrivacy } from '../privacy/dp/run-privacy.js';
+import { primaryMetricOf, taskOf } from '../eval/task.js';
+import { metricLabel } from '../report/format.js';
 
 export interface StudyRun {
   readonly data: StudyData;
@@ -48,7 +50,7 @@ export async function runStudy(spec: StudySpec, baseDir: string, progress: Progr
       log.warn({ site: id, reason: why }, 'site left out');
     }
     const normalization =
-      data.normalize === 'federated-zscore'
+      data.normalize === 'federated-zscore' && data.schema
         ? (await federatedNormalization(conns, `${spec.name}:stats`, spec.federation.k, data.schema)).normalization
         : undefined;
     if (normalization) log.info({ normalization }, 'federated normalisation computed');
@@ -60,7 +62,8 @@ export async function runStudy(spec: StudySpec, baseDir: string, progress: Progr
       const initial = initialWeights(layout, spec.seed);
       const evalModel = await engine.build(layout.spec, { seed: spec.seed });
       const evaluator = new PooledEvaluator(evalModel, local.pooledTest);
-      const ctx = { spec, conns, layout, initial, evaluator, normalization, progress, log, modelName: m.name };
+      const primary = primaryMetricOf[taskOf(layout.spec.loss, layout.outputShape)].name;
+      const ctx = { spec, conns, layout, initial, evaluator, normalization, progress, log, modelName: m.name, primary };
       try {
         if (spec.baselines.includes('pooled')) runs.push(await pooledRun(ctx, local.pooledTrain, local.siteTests));
         if (spec.baselines.includes('local-only')) runs.push(await federatedRun(ctx, { name: 'local-only', options: {} }, 'local-only'));
@@ -85,6 +88,8 @@ interface RunContext {
   readonly progress: Progress;
   readonly log: Logger;
   readonly modelName: string;
+  /** The task's headline metric (eval/task.ts), shown in progress lines. */
+  readonly primary: string;
 }
 
 async function federatedRun(c: RunContext, s: StrategyEntry, kind: 'federated' | 'local-only'): Promise<RunOutcome> {
@@ -126,7 +131,7 @@ async function federatedRun(c: RunContext, s: StrategyEntry, kind: 'federated' |
           kind === 'local-only' ? await c.evaluator.evaluateMean(localModels().map((l) => l.weights)) : summaryMetrics(await c.evaluator.evaluate(r.global));
         history.push({ round: r.round, metrics, trainLoss: r.trainLoss, sites: r.sampled.length, failed: Object.keys(r.failed) });
         c.log.info({ run: name, round: r.round, sampled: r.sampled, failed: r.failed, trainLoss: r.trainLoss, pooledTest: metrics, durationMs: r.durationMs }, 'round ended');
-        c.progress.tick(r.round, `AUROC ${fmt(metrics.auroc)} loss ${r.trainLoss.toFixed(4)}`);
+        c.progress.tick(r.round, `${headline(c.primary, metrics)} loss ${r.trainLoss.toFixed(4)}`);
       },
     });
     const last = result.rounds[result.rounds.length - 1];
@@ -147,8 +152,8 @@ async function federatedRun(c: RunContext, s: StrategyEntry, kind: 'federated' |
       training,
       durationSeconds: (Date.now() - started) / 1000,
     });
-    c.progress.done(`AUROC ${fmt(outcome.metrics.auroc)} · weights ${outcome.finalWeightsSha256.slice(0, 12)}`);
-    c.log.info({ run: name, auroc: outcome.metrics.auroc, finalWeightsSha256: outcome.finalWeightsSha256, durationSeconds: outcome.durationSeconds }, 'run finished');
+    c.progress.done(`${headline(c.primary, outcome.metrics)} · weights ${outcome.finalWeightsSha256.slice(0, 12)}`);
+    c.log.info({ run: name, [c.primary]: outcome.metrics[c.primary] ?? null, finalWeightsSha256: outcome.finalWeightsSha256, durationSeconds: outcome.durationSeconds }, 'run finished');
     return outcome;
   } finally {
     await Promise.all(c.conns.map((conn) => conn.request({ kind: 'end-job', jobId })));
@@ -171,7 +176,7 @@ async function pooledRun(c: RunContext, train: Dataset, siteTests: ReadonlyMap<s
         const metrics = summaryMetrics(await c.evaluator.evaluate(w));
         history.push({ round, metrics, trainLoss: loss, sites: 0, failed: [] });
         c.log.info({ run: name, round, trainLoss: loss, pooledTest: metrics }, 'round ended');
-        c.progress.tick(round, `AUROC ${fmt(metrics.auroc)} loss ${loss.toFixed(4)}`);
+        c.progress.tick(round, `${headline(c.primary, metrics)} loss ${loss.toFixed(4)}`);
       },
     });
     const perSite: Record<string, Record<string, number | null>> = {};
@@ -189,8 +194,8 @@ async function pooledRun(c: RunContext, train: Dataset, siteTests: ReadonlyMap<s
       training: c.spec.training,
       durationSeconds: (Date.now() - started) / 1000,
     });
-    c.progress.done(`AUROC ${fmt(outcome.metrics.auroc)} · weights ${outcome.finalWeightsSha256.slice(0, 12)}`);
-    c.log.info({ run: name, auroc: outcome.metrics.auroc, finalWeightsSha256: outcome.finalWeightsSha256, durationSeconds: outcome.durationSeconds }, 'run finished');
+    c.progress.done(`${headline(c.primary, outcome.metrics)} · weights ${outcome.finalWeightsSha256.slice(0, 12)}`);
+    c.log.info({ run: name, [c.primary]: outcome.metrics[c.primary] ?? null, finalWeightsSha256: outcome.finalWeightsSha256, durationSeconds: outcome.durationSeconds }, 'run finished');
     return outcome;
   } finally {
     model.dispose();
@@ -202,6 +207,8 @@ function roundsTrained(rounds: readonly { sampled: readonly string[]; failed: Re
   return rounds.filter((r) => r.sampled.includes(siteId) && !(siteId in r.failed)).length;
 }
 
-function fmt(v: number | null | undefined): string {
-  return typeof v === 'number' ? v.toFixed(3) : 'n/a';
+/** e.g. "AUROC 0.881", "C-index 0.702", "Dice 0.81". */
+function headline(metric: string, metrics: Readonly<Record<string, unknown>>): string {
+  const v = metrics[metric];
+  return `${metricLabel(metric)} ${typeof v === 'number' ? v.toFixed(3) : 'n/a'}`;
 }

@@ -4,7 +4,7 @@ import { asMedfedError, ErrorCodes, MedfedError } from '../core/errors.js';
 import type { EvaluateRequest, FitRequest, PrepareRequest, SiteReply, SiteRequest } from '../core/messages.js';
 import { modelLayout, type ModelLayout } from '../core/model-params.js';
 import type { TrainableModel, TrainingEngine, TrainOptions } from '../engine/engine.js';
-import { evaluatePredictions } from '../eval/evaluate.js';
+import { evaluateOutputs } from '../eval/evaluate-outputs.js';
 import { getStrategy, parseStrategyOptions } from '../strategies/registry.js';
 import type { SiteStrategy } from '../strategies/strategy.js';
 import type { SiteData } from './site-data.js';
@@ -209,9 +209,9 @@ export class SiteRuntime {
     const site = this.siteStrategy(job, req.strategy, req.strategyOptions);
     const global = unpackModelWeights(req.weights, job.layout, `global model (round ${req.round})`);
     job.model.setWeights(site.personalize({ layout: job.layout, global, state: job.state.asOf(req.round) }));
-    const probs = await job.model.predict(job.test.x, job.test.n);
+    const outputs = await job.model.predict(job.test.x, job.test.n);
     const loss = await job.model.evaluateLoss(job.test);
-    const metrics = { ...evaluatePredictions(probs, job.test.y, job.layout.outputShape[0]), loss };
+    const metrics = { ...evaluateOutputs(job.layout.spec.loss, outputs, job.test.y, job.layout.outputShape, job.test.n, { where: `site ${this.siteId} test split` }), loss };
     return { kind: 'evaluate', siteId: this.siteId, round: req.round, numExamples: job.test.n, metrics: flattenMetrics(metrics) };
   }
 }

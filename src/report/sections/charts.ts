@@ -5,7 +5,7 @@ import { renderBarChart } from '../svg/bar-chart.js';
 import { renderLineChart, type LineSeries, type ReferenceLine } from '../svg/line-chart.js';
 
 const CHART_WIDTH = 960;
-const probabilityMetrics = new Set(['auroc', 'auprc', 'accuracy', 'balancedAccuracy', 'sensitivity', 'specificity', 'f1', 'brier', 'ece']);
+const probabilityMetrics = new Set(['auroc', 'auprc', 'accuracy', 'balancedAccuracy', 'sensitivity', 'specificity', 'f1', 'brier', 'ece', 'cIndex', 'dice', 'voxelAccuracy']);
 
 function figure(svg: string, caption: string): string {
   return `<figure class="chart-box">${svg}<figcaption>${caption}</figcaption></figure>`;
@@ -63,7 +63,7 @@ export function renderSiteCharts(results: Results): string {
     const runs = results.runs.filter((r) => r.model === model);
     const groups = sites.map((id) => ({ label: id, values: runs.map((r: RunResult) => valueOf(r.perSite[id], metric)) }));
     const values = groups.flatMap((g) => g.values.filter((v): v is number => v !== null));
-    const fromChance = metric === 'auroc' && values.length > 0 && Math.min(...values) >= 0.5;
+    const fromChance = (metric === 'auroc' || metric === 'cIndex') && values.length > 0 && Math.min(...values) >= 0.5;
     const svg = renderBarChart({
       title: `${label} per site — model ${model}`,
       xLabel: 'Site (own test split)',

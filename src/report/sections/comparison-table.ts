@@ -1,10 +1,18 @@
 import { bestFederatedRun, modelsOf } from '../best-run.js';
+import { comparisonMetricsOf, type TaskKind } from '../../eval/task.js';
 import { buildComparison } from '../comparison.js';
 import { escapeHtml } from '../escape-html.js';
 import { metricCell, metricLabel } from '../format.js';
 import type { Results, RunResult } from '../results-schema.js';
 
-const columns = ['auroc', 'auprc', 'accuracy', 'sensitivity', 'specificity', 'brier', 'ece'] as const;
+
+const taskNote: Record<TaskKind, string> = {
+  binary: 'Threshold 0.5 for accuracy, sensitivity and specificity; Brier and ECE: lower is better.',
+  multiclass: 'Accuracy by the most probable class; AUROC: macro one-vs-rest; Brier and ECE: lower is better.',
+  regression: 'RMSE and MAE in the target\'s unit: lower is better.',
+  survival: 'C-index: Harrell\'s concordance of the Cox risk scores with the observed times (0.5 = chance).',
+  segmentation: 'Dice: mean over the foreground structures, all voxels of the test patches pooled.',
+};
 
 const kindLabels: Record<RunResult['kind'], string> = {
   pooled: 'pooled (centralised baseline)',
@@ -12,7 +20,7 @@ const kindLabels: Record<RunResult['kind'], string> = {
   federated: 'federated',
 };
 
-function runRow(run: RunResult, best: boolean): string {
+function runRow(run: RunResult, best: boolean, columns: readonly string[]): string {
   const badge = best ? ' <span class="badge">best federated</span>' : '';
   const kind = run.kind === 'federated' ? `federated · ${escapeHtml(run.strategy ?? '')}` : kindLabels[run.kind];
   return (
@@ -22,7 +30,7 @@ function runRow(run: RunResult, best: boolean): string {
 }
 
 /** Local-only: each site's own model on the pooled test set, under the mean row. */
-function localModelRows(run: RunResult): string[] {
+function localModelRows(run: RunResult, columns: readonly string[]): string[] {
   return (run.localModels ?? []).map(
     (m) =>
       `<tr class="sub"><th scope="row">${escapeHtml(m.siteId)}'s own model</th><td>local-only · one site</td>` +
@@ -36,7 +44,8 @@ function localModelRows(run: RunResult): string[] {
  * run's final metrics, so undefined values carry their reason as a tooltip.
  */
 export function renderComparisonTable(results: Results): string {
-  const rows = results.comparison.length > 0 ? results.comparison : buildComparison(results.runs);
+  const columns = comparisonMetricsOf[results.study.task];
+  const rows = results.comparison.length > 0 ? results.comparison : buildComparison(results.runs, results.study.task);
   const byName = new Map(results.runs.map((r) => [r.name, r]));
   const primary = results.study.primaryMetric;
   const head = `<tr><th scope="col">Run</th><th scope="col">Kind</th>${columns.map((c) => `<th scope="col" class="num">${metricLabel(c)}</th>`).join('')}</tr>`;
@@ -46,7 +55,7 @@ export function renderComparisonTable(results: Results): string {
       .filter((row) => row.model === model)
       .flatMap((row) => {
         const run = byName.get(row.run);
-        return run ? [runRow(run, run.name === best), ...localModelRows(run)] : [];
+        return run ? [runRow(run, run.name === best, columns), ...localModelRows(run, columns)] : [];
       })
       .join('');
     return `<tbody><tr class="model-head"><th colspan="${columns.length + 2}">Model: ${escapeHtml(model)}</th></tr>${body}</tbody>`;
@@ -54,7 +63,7 @@ export function renderComparisonTable(results: Results): string {
   return `<section id="comparison">
 <h2>Comparison on the pooled test set</h2>
 <p class="note">Final models evaluated on the union of all sites' test splits. Local-only: the mean over the sites' own models (each listed below it).
-Threshold 0.5 for accuracy, sensitivity and specificity; Brier and ECE: lower is better. “—”: undefined on these data (hover for the reason).
+${escapeHtml(taskNote[results.study.task])} “—”: undefined on these data (hover for the reason).
 Highlighted: the best federated strategy by ${escapeHtml(metricLabel(primary))}.</p>
 <div class="scroll"><table class="comparison"><thead>${head}</thead>${blocks.join('')}</table></div>
 </section>`;

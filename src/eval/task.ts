@@ -1,0 +1,40 @@
+/**
+ * What a model predicts, derived from its loss and output shape (the model spec says it all):
+ * - binary / multiclass: softmax or sigmoid cross-entropy with one output row per example;
+ * - segmentation: softmax cross-entropy with a spatial output (one class row per voxel/pixel);
+ * - regression: mean squared error;
+ * - survival: a Cox partial-likelihood loss (one risk score per example).
+ * Each task has its headline metric, used for progress lines, "best run" and report charts.
+ */
+export const taskKinds = ['binary', 'multiclass', 'regression', 'survival', 'segmentation'] as const;
+export type TaskKind = (typeof taskKinds)[number];
+
+/** Headline metric of each task and whether higher is better. */
+export const primaryMetricOf: Readonly<Record<TaskKind, { readonly name: string; readonly higherIsBetter: boolean }>> = {
+  binary: { name: 'auroc', higherIsBetter: true },
+  multiclass: { name: 'auroc', higherIsBetter: true },
+  regression: { name: 'rmse', higherIsBetter: false },
+  survival: { name: 'cIndex', higherIsBetter: true },
+  segmentation: { name: 'dice', higherIsBetter: true },
+};
+
+/** Columns of a comparison table for each task (first = headline). */
+export const comparisonMetricsOf: Readonly<Record<TaskKind, readonly string[]>> = {
+  binary: ['auroc', 'auprc', 'accuracy', 'sensitivity', 'specificity', 'brier', 'ece'],
+  multiclass: ['auroc', 'accuracy', 'balancedAccuracy', 'brier', 'ece'],
+  regression: ['rmse', 'mae', 'r2'],
+  survival: ['cIndex', 'loss'],
+  segmentation: ['dice', 'voxelAccuracy'],
+};
+
+/**
+ * The task of a model with this loss and per-example output shape. `numClasses` disambiguates a
+ * 1-output sigmoid (binary) from a softmax over 3+ classes (multiclass).
+ */
+export function taskOf(loss: string, outputShape: readonly number[]): TaskKind {
+  if (loss === 'mse') return 'regression';
+  if (loss === 'cox') return 'survival';
+  if (outputShape.length > 1) return 'segmentation';
+  const outputs = outputShape[0];
+  return outputs <= 2 ? 'binary' : 'multiclass';
+}
