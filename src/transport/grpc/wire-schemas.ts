@@ -24,15 +24,34 @@ const trainingSchema = z.strictObject({
     momentum: z.number().optional(),
     weightDecay: z.number().optional(),
   }),
+  /** Patient-level DP-SGD of the job (core/messages DpSgdConfig); the site checks it against what it admitted. */
+  dpSgd: z
+    .strictObject({
+      clipNorm: z.number().positive(),
+      delta: z.number().gt(0).lt(1),
+      noiseMultiplier: z.number().positive().optional(),
+      targetEpsilon: z.number().positive().optional(),
+      plannedRounds: int.positive(),
+    })
+    .optional(),
 });
 
 /** Deployment jobs: the job spec travels with stats and prepare; the site parses and checks it itself. */
 const jobRef = z.strictObject({ specYaml: z.string().min(1).max(1024 * 1024) });
 
+/** Statistics job (docs/federated-statistics.md): what a round releases, and the DP noise. */
+const dpMechanism = z.enum(['laplace', 'gaussian']);
+const statsQuery = z.strictObject({
+  rows: z.enum(['all', 'train']),
+  parts: z.array(z.enum(['moments', 'levels', 'histogram'])).max(3),
+  dp: z.strictObject({ mechanism: dpMechanism, epsilonPerQuery: z.number().positive(), delta: z.number().positive().lt(1).optional() }).optional(),
+});
+const statsNoise = z.strictObject({ mechanism: dpMechanism, epsilonPerQuery: z.number().positive(), delta: z.number().positive().lt(1).optional(), queries: nonNeg });
+
 const normalization = z.strictObject({ mean: z.record(text, z.number()), std: z.record(text, z.number()) });
 
 export const wireRequestSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('stats'), jobId: text, k: int.positive(), binEdges: z.record(text, z.array(z.number())).optional(), job: jobRef.optional() }),
+  z.strictObject({ kind: z.literal('stats'), jobId: text, k: int.positive(), binEdges: z.record(text, z.array(z.number())).optional(), job: jobRef.optional(), query: statsQuery.optional() }),
   z.strictObject({ kind: z.literal('prepare'), jobId: text, model: modelSpecSchema, normalization: normalization.optional(), job: jobRef.optional() }),
   z.strictObject({
     kind: z.literal('fit'),
@@ -57,7 +76,7 @@ const serializedError = z.strictObject({
 });
 
 export const wireReplySchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('stats'), siteId: text, records: nonNeg, features: z.record(text, z.json()), withheld: z.record(text, z.string().max(4096)) }),
+  z.strictObject({ kind: z.literal('stats'), siteId: text, records: nonNeg, features: z.record(text, z.json()), withheld: z.record(text, z.string().max(4096)), noise: statsNoise.optional() }),
   z.strictObject({ kind: z.literal('prepare'), siteId: text, trainExamples: nonNeg, testExamples: nonNeg, labelCounts: z.array(nonNeg) }),
   z.strictObject({
     kind: z.literal('fit'),
