@@ -11,6 +11,7 @@ import { registerProvisionCommand } from './commands/provision.js';
 import { registerCoordinatorCommand } from './commands/coordinator.js';
 import { registerSiteCommand } from './commands/site.js';
 import { registerJobCommand } from './commands/job.js';
+import { registerRedteamCommand } from './commands/redteam.js';
 import { toolVersion } from '../node/tool-version.js';
 
 const program = new Command();
@@ -30,6 +31,7 @@ registerProvisionCommand(program);
 registerCoordinatorCommand(program);
 registerSiteCommand(program);
 registerJobCommand(program);
+registerRedteamCommand(program);
 
 try {
   await program.parseAsync(process.argv);
