@@ -8,6 +8,7 @@ import type { FitReply, ServerStrategy } from '../strategies/strategy.js';
 import type { SiteConnection } from '../transport/transport.js';
 import { beforeDeadline, throwIfAborted } from './round-deadline.js';
 import { sampleSites } from './site-sampling.js';
+import { SECURE_AGGREGATION_STRATEGIES, secureAggregateRound, secureAggregationRequest, type SecureAggregationOptions } from './secure-round.js';
 
 export interface FederatedRunOptions {
   readonly jobId: string;
@@ -50,6 +51,11 @@ export interface FederatedRunOptions {
   readonly evaluationFailures?: 'throw' | 'skip';
   /** Aborts the run between and during rounds (JOB_ABORTED, or the reason given to abort()). */
   readonly signal?: AbortSignal;
+  /**
+   * SecAgg+ every round (coordinator/secure-round.ts): sites send masked updates and the strategy
+   * sees only their example-weighted mean. Needs 3+ sites per round and a mean-based strategy.
+   */
+  readonly secureAggregation?: SecureAggregationOptions;
 }
 
 export interface RoundRecord {
@@ -70,6 +76,11 @@ export interface FederatedRunResult {
   readonly rounds: readonly RoundRecord[];
 }
 
+/** A fit reply as received: in a secure-aggregation round, keys instead of weights. */
+interface ReceivedFit extends FitReply {
+  readonly secAggKeys?: FitReplyMessage['secAggKeys'];
+}
+
 function expectReply<K extends SiteReply['kind']>(reply: SiteReply, kind: K, siteId: string): Extract<SiteReply, { kind: K }> {
   if (reply.kind === 'error') throw MedfedError.fromJSON(reply.error);
   if (reply.kind !== kind) {
@@ -81,6 +92,7 @@ function expectReply<K extends SiteReply['kind']>(reply: SiteReply, kind: K, sit
 /** The coordinator's round loop: sample → configure → collect → aggregate → evaluate. */
 export async function runFederated(o: FederatedRunOptions): Promise<FederatedRunResult> {
   const ids = o.sites.map((s) => s.siteId);
+  if (o.secureAggregation) checkSecureAggregation(o);
   if (o.initialStrategyState) o.strategy.importState(o.initialStrategyState);
   let global: Weights = o.initial;
   const records: RoundRecord[] = [];
@@ -106,12 +118,13 @@ export async function runFederated(o: FederatedRunOptions): Promise<FederatedRun
           directive: { config: directive.config, extra },
           training: o.training,
           seed: deriveSeed(o.seed, 'fit', id, round),
+          ...(o.secureAggregation ? { secureAggregation: secureAggregationRequest(o.secureAggregation, sampled.length) } : {}),
         };
         return beforeDeadline(fitSite(o, id, request), deadlineAt, `site ${id} (round ${round})`, o.signal);
       }),
     );
     throwIfAborted(o.signal);
-    const replies: FitReply[] = [];
+    const replies: ReceivedFit[] = [];
     const failed: Record<string, string> = {};
     settled.forEach((s, i) => {
       if (s.status === 'fulfilled') replies.push(s.value);
@@ -126,7 +139,8 @@ export async function runFederated(o: FederatedRunOptions): Promise<FederatedRun
       );
     }
     replies.sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0));
-    const next = o.strategy.aggregateFit(ctx, global, replies);
+    const toAggregate = o.secureAggregation ? await secureReplies(o, round, global, replies, sampled.length, deadlineAt, failed) : replies;
+    const next = o.strategy.aggregateFit(ctx, global, toAggregate);
     if (!allFinite(next)) {
       throw new MedfedError(ErrorCodes.NUMERIC_DIVERGENCE, `round ${round}: the aggregated model has non-finite values`, {
         hint: 'lower the learning rate (local or server) or check the input normalisation',
@@ -153,8 +167,60 @@ export async function runFederated(o: FederatedRunOptions): Promise<FederatedRun
   return { final: global, rounds: records };
 }
 
+/** Secure aggregation needs 3+ sites a round (SecAgg+ thresholds) and a strategy that uses only the mean update. */
+function checkSecureAggregation(o: FederatedRunOptions): void {
+  if (!SECURE_AGGREGATION_STRATEGIES.includes(o.strategyName)) {
+    throw new MedfedError(ErrorCodes.CONFIG_INVALID, `strategy "${o.strategyName}" needs each site's own update; secure aggregation gives the coordinator only their sum`, {
+      where: 'federation.secureAggregation',
+      hint: `use one of ${SECURE_AGGREGATION_STRATEGIES.join(', ')}, or turn secure aggregation off`,
+    });
+  }
+  const perRound = Math.max(o.minSites, Math.ceil(o.fractionFit * o.sites.length));
+  if (perRound < 3 && o.sites.length < 3) {
+    throw new MedfedError(ErrorCodes.CONFIG_INVALID, `secure aggregation needs at least 3 sites per round; this run has ${o.sites.length}`, {
+      where: 'federation.secureAggregation',
+      hint: 'add sites, or turn secure aggregation off',
+    });
+  }
+}
+
+/** The round's masked replies → one reply holding the survivors' example-weighted mean (what mean-based strategies need). */
+async function secureReplies(
+  o: FederatedRunOptions,
+  round: number,
+  global: Weights,
+  replies: readonly ReceivedFit[],
+  sampledCount: number,
+  deadlineAt: number | undefined,
+  failed: Record<string, string>,
+): Promise<FitReply[]> {
+  const keyed = replies.map((r) => {
+    const keys = r.secAggKeys;
+    if (!keys) throw new MedfedError(ErrorCodes.SECAGG_PROTOCOL, `site ${r.siteId} sent its update in the clear in a secure-aggregation round`);
+    return { siteId: r.siteId, numExamples: r.numExamples, ...keys };
+  });
+  const secure = await secureAggregateRound({
+    jobId: o.jobId,
+    round,
+    sites: o.sites,
+    replies: keyed,
+    global,
+    options: o.secureAggregation!,
+    maxClients: sampledCount,
+    deadlineAt,
+    signal: o.signal,
+  });
+  Object.assign(failed, secure.dropped);
+  if (secure.survivors.length < Math.min(o.minSites, sampledCount)) {
+    throw new MedfedError(ErrorCodes.QUORUM_NOT_MET, `round ${round}: ${secure.survivors.length} sites survived secure aggregation, ${o.minSites} needed`, {
+      hint: 'check the failing sites, or lower federation.minSites',
+    });
+  }
+  return [{ siteId: 'secure-aggregate', weights: secure.weights, numExamples: secure.numExamples, steps: 0, extra: {}, metrics: {} }];
+}
+
 /** One site's fit; a site that lost the job (restarted) is prepared again and asked once more. */
-async function fitSite(o: FederatedRunOptions, id: string, request: FitRequest): Promise<FitReply> {
+async function fitSite(o: FederatedRunOptions, id: string, request: FitRequest): Promise<ReceivedFit> {
   const conn = o.sites.find((s) => s.siteId === id)!;
   let reply = await conn.request(request);
   if (reply.kind === 'error' && reply.error.code === ErrorCodes.JOB_NOT_PREPARED && o.reprepare) {
@@ -164,9 +230,13 @@ async function fitSite(o: FederatedRunOptions, id: string, request: FitRequest):
   return decodeFitReply(expectReply(reply, 'fit', id), o.layout);
 }
 
-function decodeFitReply(m: FitReplyMessage, layout: ModelLayout): FitReply {
+function decodeFitReply(m: FitReplyMessage, layout: ModelLayout): ReceivedFit {
   const source = `site ${m.siteId} update (round ${m.round})`;
   if (!(m.numExamples > 0)) throw new MedfedError(ErrorCodes.SITE_FAILURE, `${source} reports ${m.numExamples} training examples`);
+  if (m.secAggKeys) {
+    // Secure aggregation: no weights, only the keys; the update arrives masked in the later stages.
+    return { siteId: m.siteId, weights: new Map(), numExamples: m.numExamples, steps: m.steps, extra: {}, metrics: m.metrics, secAggKeys: m.secAggKeys };
+  }
   return {
     siteId: m.siteId,
     weights: unpackModelWeights(m.weights, layout, source),

@@ -7,7 +7,7 @@ import { filterChainSpecSchema } from '../privacy/filters/spec.js';
 import { ErrorCodes, MedfedError } from './errors.js';
 import { dpSgdConfigFor } from '../privacy/dp/run-privacy.js';
 import type { TrainingConfig } from './messages.js';
-import { modelEntrySchema, privacySchema, strategyEntrySchema, trainingSchema } from './study-spec.js';
+import { modelEntrySchema, privacySchema, secureAggregationSchema, strategyEntrySchema, trainingSchema } from './study-spec.js';
 import { parseYamlConfig } from './yaml-config.js';
 
 /**
@@ -28,6 +28,8 @@ export const federationJobSchema = z.strictObject({
   roundDeadlineSeconds: z.number().positive().default(600),
   /** A site releases no statistic computed on fewer than k records. */
   k: positiveInt.default(5),
+  /** SecAgg+ every round (docs/secure-aggregation.md); absent = off (the job hash is unchanged). */
+  secureAggregation: secureAggregationSchema.optional(),
 });
 
 export const jobSpecSchema = z.strictObject({

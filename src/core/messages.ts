@@ -1,5 +1,6 @@
 import type { SerializedError } from './errors.js';
 import type { ModelSpec } from './model-spec.js';
+import type { ForwardedShares, MaskedInput, NeighbourKeys, ShareKeys, UnmaskRequest, UnmaskResponse } from '../privacy/secagg/messages.js';
 
 /**
  * Typed records exchanged between the coordinator and a site. Tensors travel as safetensors
@@ -47,6 +48,19 @@ export interface JobRef {
   readonly specYaml: string;
 }
 
+/**
+ * A federated statistics job's query (docs/federated-statistics.md). Absent: the summary used for
+ * z-score normalisation (training rows, moments and min/max, histograms over binEdges).
+ */
+export interface StatsQuery {
+  /** The site's rows to describe: all of them (a statistics job) or its training split. */
+  readonly rows: 'all' | 'train';
+  /** What this round releases: moments (count, missing, mean, M2; min/max only where the site's policy allows), level counts, histograms over binEdges. */
+  readonly parts: readonly ('moments' | 'levels' | 'histogram')[];
+  /** Optional differential privacy: noise the site adds to every count and sum it releases. */
+  readonly dp?: { readonly mechanism: 'laplace' | 'gaussian'; readonly epsilonPerQuery: number; readonly delta?: number };
+}
+
 /** Federated statistics request: summaries of the named features over the site's training rows. */
 export interface StatsRequest {
   readonly kind: 'stats';
@@ -57,6 +71,8 @@ export interface StatsRequest {
   readonly binEdges?: Record<string, number[]>;
   /** Deployment jobs: the job spec (the site loads the job's dataset from it). */
   readonly job?: JobRef;
+  /** A statistics job's query (absent: the normalisation summary). */
+  readonly query?: StatsQuery;
 }
 
 /** Sets the job's model and the global normalisation statistics at the site. */
@@ -82,7 +98,37 @@ export interface FitRequest {
   readonly training: TrainingConfig;
   /** Seed for this site and round (example order, dropout). */
   readonly seed: number;
+  /** Secure aggregation of this round: the site masks its released update instead of sending it. */
+  readonly secureAggregation?: SecureAggregationRequest;
 }
+
+/**
+ * SecAgg+ for one round (docs/secure-aggregation.md). Each site clips (n_i / exampleScale) · Δ_i
+ * to ±clipRange per coordinate (Δ_i: its released weights minus the global weights, all tensors
+ * by name), quantises it and masks it; the coordinator learns only the sum over the survivors.
+ */
+export interface SecureAggregationRequest {
+  readonly clipRange: number;
+  readonly modulusBits: number;
+  /** The sites sampled this round (an upper bound on the inputs summed). */
+  readonly maxClients: number;
+  /** Neighbour-graph degree (even); absent: the SecAgg+ default for maxClients. */
+  readonly neighbours?: number;
+  /** Fixed for the job (the largest training set), at least the site's own example count. */
+  readonly exampleScale: number;
+}
+
+/** The server's message of a SecAgg+ stage to one site (privacy/secagg/messages.ts). */
+export type SecAggRequest =
+  | { readonly kind: 'secagg'; readonly jobId: string; readonly round: number; readonly stage: 'share'; readonly message: NeighbourKeys }
+  | { readonly kind: 'secagg'; readonly jobId: string; readonly round: number; readonly stage: 'mask'; readonly message: ForwardedShares }
+  | { readonly kind: 'secagg'; readonly jobId: string; readonly round: number; readonly stage: 'unmask'; readonly message: UnmaskRequest };
+
+/** A site's answer to a SecAgg+ stage. */
+export type SecAggReply =
+  | { readonly kind: 'secagg'; readonly siteId: string; readonly round: number; readonly stage: 'share'; readonly message: ShareKeys }
+  | { readonly kind: 'secagg'; readonly siteId: string; readonly round: number; readonly stage: 'mask'; readonly message: MaskedInput }
+  | { readonly kind: 'secagg'; readonly siteId: string; readonly round: number; readonly stage: 'unmask'; readonly message: UnmaskResponse };
 
 export interface EvaluateRequest {
   readonly kind: 'evaluate';
@@ -98,7 +144,7 @@ export interface EndJobRequest {
   readonly jobId: string;
 }
 
-export type SiteRequest = StatsRequest | PrepareRequest | FitRequest | EvaluateRequest | EndJobRequest;
+export type SiteRequest = StatsRequest | PrepareRequest | FitRequest | EvaluateRequest | EndJobRequest | SecAggRequest;
 
 export interface FeatureSummaryWire {
   readonly count: number;
@@ -117,6 +163,15 @@ export interface StatsReply {
   readonly features: Record<string, unknown>;
   /** Features the site withheld (fewer than k records), with the reason. */
   readonly withheld: Record<string, string>;
+  /** Statistics job with DP: the noise the site added and how many noisy releases this reply holds. */
+  readonly noise?: StatsNoise;
+}
+
+export interface StatsNoise {
+  readonly mechanism: 'laplace' | 'gaussian';
+  readonly epsilonPerQuery: number;
+  readonly delta?: number;
+  readonly queries: number;
 }
 
 export interface PrepareReply {
@@ -137,6 +192,8 @@ export interface FitReplyMessage {
   readonly steps: number;
   readonly extra: Record<string, Blob>;
   readonly metrics: Record<string, number>;
+  /** Secure aggregation: the site's SecAgg+ public keys; `weights` and `extra` are then empty. */
+  readonly secAggKeys?: { readonly cPublicKey: Blob; readonly sPublicKey: Blob };
 }
 
 export interface EvaluateReply {
@@ -158,4 +215,4 @@ export interface ErrorReply {
   readonly error: SerializedError;
 }
 
-export type SiteReply = StatsReply | PrepareReply | FitReplyMessage | EvaluateReply | EndJobReply | ErrorReply;
+export type SiteReply = StatsReply | PrepareReply | FitReplyMessage | EvaluateReply | EndJobReply | ErrorReply | SecAggReply;

@@ -31,6 +31,18 @@ export const dpSgdSpecSchema = z.union([
   z.strictObject({ clipNorm: z.number().positive(), targetEpsilon: z.number().positive(), delta: z.number().gt(0).lt(1) }),
 ]);
 
+/**
+ * Secure aggregation (SecAgg+) of every round. Each site clips (n_i / n_max) · Δ_i to ±clipRange per
+ * value before quantising it modulo 2^modulusBits; neighbours is the graph degree (default from the
+ * number of sites).
+ */
+export const secureAggregationSchema = z.strictObject({
+  clipRange: z.number().positive().default(1),
+  modulusBits: z.number().int().min(16).max(32).default(32),
+  neighbours: z.number().int().min(2).optional(),
+});
+export type SecureAggregationSpec = z.infer<typeof secureAggregationSchema>;
+
 /** Differential privacy for federated runs; `{}` on a strategy turns off a study-wide setting. */
 export const privacySchema = z.strictObject({ dpSgd: dpSgdSpecSchema.optional() });
 export type PrivacySpec = z.infer<typeof privacySchema>;
@@ -68,7 +80,6 @@ export const csvDataSchema = z.strictObject({
 export type CsvDataSpec = z.infer<typeof csvDataSchema>;
 
 /** The study's data; each kind is prepared by src/simulator/data-kinds/<kind>.ts. */
-export const dataSchema = z.discriminatedUnion('kind', [csvDataSchema]);
 
 export const strategyEntrySchema = z.strictObject({
   name: z.string().min(1),
@@ -102,6 +113,8 @@ export const studySpecSchema = z.strictObject({
       minSites: positiveInt.default(1),
       /** A site releases no statistic computed on fewer than k records. */
       k: positiveInt.default(5),
+      /** SecAgg+ every round: the coordinator sees only the sum of the masked updates (docs/secure-aggregation.md). */
+      secureAggregation: secureAggregationSchema.optional(),
     })
     .default({ rounds: 10, fractionFit: 1, minSites: 1, k: 5 }),
   training: trainingSchema.default({ epochs: 1, batchSize: 32, optimizer: { name: 'sgd', lr: 0.05 } }),

@@ -126,6 +126,9 @@ async function federatedRun(c: RunContext, s: StrategyEntry, kind: 'federated' |
       seed: c.spec.seed,
       training,
       evaluateSites: true,
+      ...(kind === 'federated' && c.spec.federation.secureAggregation
+        ? { secureAggregation: { ...c.spec.federation.secureAggregation, exampleScale: Math.max(...prepared.map((p) => p.trainExamples)) } }
+        : {}),
       onRound: async (r) => {
         const metrics =
           kind === 'local-only' ? await c.evaluator.evaluateMean(localModels().map((l) => l.weights)) : summaryMetrics(await c.evaluator.evaluate(r.global));

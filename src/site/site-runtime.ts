@@ -85,6 +85,11 @@ export class SiteRuntime {
           this.deployment.forget(req.jobId);
           await this.options.stateStore?.drop(req.jobId);
           return { kind: 'end-job', siteId: this.siteId };
+        case 'secagg':
+          // Secure aggregation wraps the runtime (site/secure-aggregation-site.ts); a bare runtime has no session.
+          throw new MedfedError(ErrorCodes.SECAGG_PROTOCOL, `site ${this.siteId} has no secure-aggregation session for job "${req.jobId}" round ${req.round}`, {
+            hint: 'the site must run withSecureAggregation around its runtime',
+          });
       }
     } catch (e) {
       return { kind: 'error', siteId: this.siteId, error: asMedfedError(e).toJSON() };

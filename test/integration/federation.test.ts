@@ -200,6 +200,65 @@ test('a site whose policy does not approve the job never trains on it; approving
   fed.writePolicy('site-3', { approval: { mode: 'auto', approvedJobHashes: [] } });
 });
 
+test('a DP job: each site checks its privacy budget before training and audits the epsilon of every update; an over-budget site refuses it', async () => {
+  const dpSpec = (name: string) => {
+    const spec = parseYaml(jobSpecYaml({ name, rounds: 2 })) as Record<string, unknown>;
+    spec.privacy = { dpSgd: { clipNorm: 1, targetEpsilon: 1, delta: 1e-5 } };
+    const file = join(fed.work, `${name}.yaml`);
+    writeFileSync(file, stringifyYaml(spec));
+    return file;
+  };
+  const first = await submit(dpSpec('heart-dp'));
+  const s = await finished(first.jobId);
+  assert.equal(s.state, 'completed', s.error ?? '');
+  for (const site of SITES) {
+    const events = auditEvents(siteLog(site)).filter((e) => e.jobId === first.jobId);
+    const spent = events.filter((e) => e.kind === 'privacy_budget_spent');
+    assert.equal(spent.length, 2, `${site}: one spend per released round`);
+    const total = spent.reduce((a, e) => a + Number(e.epsilon), 0);
+    assert.ok(total > 0.5 && total <= 1 + 1e-9, `${site}: the two rounds compose to the target epsilon 1, got ${total}`);
+    const ledger = JSON.parse(readFileSync(join(fed.work, site, 'data', 'privacy-ledger.json'), 'utf8')) as { spent: { jobId: string }[] };
+    assert.equal(ledger.spent.filter((e) => e.jobId === first.jobId).length, 2);
+  }
+  // site-3 lowers its budget below what it has already spent: the next DP job is refused there
+  // before it trains, and (statistics need every participant) the job fails naming the reason.
+  fed.writePolicy('site-3', { privacyBudget: { epsilon: 1.2, delta: 1e-3 } });
+  const second = await submit(dpSpec('heart-dp-again'));
+  const s2 = await finished(second.jobId);
+  assert.equal(s2.state, 'failed');
+  assert.match(s2.error ?? '', /PRIVACY_BUDGET_EXCEEDED|privacy budget|plans to spend epsilon/);
+  const site3 = auditEvents(siteLog('site-3')).filter((e) => e.jobId === second.jobId);
+  assert.ok(site3.some((e) => e.kind === 'job_refused' && e.by === 'privacy-ledger'), JSON.stringify(site3));
+  assert.equal(site3.filter((e) => e.kind === 'update_released' || e.kind === 'privacy_budget_spent').length, 0);
+  fed.writePolicy('site-3', { privacyBudget: { epsilon: 8, delta: 1e-5 } });
+});
+
+test('a SecAgg+ job over mTLS: every round is securely aggregated and the model matches the plain job within quantisation', async () => {
+  const plainSpec = parseYaml(jobSpecYaml({ name: 'heart-plain-2', rounds: 2 })) as Record<string, unknown>;
+  const secureSpec = parseYaml(jobSpecYaml({ name: 'heart-secure', rounds: 2 })) as Record<string, unknown>;
+  (secureSpec.federation as Record<string, unknown>).secureAggregation = { clipRange: 1 };
+  const files = [plainSpec, secureSpec].map((spec) => {
+    const file = join(fed.work, `${String(spec.name)}.yaml`);
+    writeFileSync(file, stringifyYaml(spec));
+    return file;
+  });
+  const weights: Float32Array[] = [];
+  for (const file of files) {
+    const { jobId } = await submit(file);
+    const s = await finished(jobId);
+    assert.equal(s.state, 'completed', s.error ?? '');
+    const out = join(fed.work, `download-${jobId}`);
+    const dl = runMedfed(['job', 'download', jobId, '--out', out, '--kit', join(fed.pki.dir, 'users/analyst@example.org'), '--coordinator', `127.0.0.1:${port}`]);
+    assert.equal(dl.status, 0, dl.stderr);
+    const { decodeSafetensors } = await import('../../src/core/safetensors.js');
+    const tensors = decodeSafetensors(new Uint8Array(readFileSync(join(out, 'final.safetensors'))), 'final').tensors;
+    weights.push(Float32Array.from([...tensors.keys()].sort().flatMap((k) => [...tensors.get(k)!.data])));
+  }
+  let maxDiff = 0;
+  weights[0].forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - weights[1][i]))));
+  assert.ok(maxDiff < 1e-4, `secure vs plain final weights differ by ${maxDiff}`);
+});
+
 test('kill -9 of a site mid-job: rounds go on with the quorum and the site rejoins when restarted', async () => {
   // Enough rounds that the job is still running when the killed site is back; aborted once it rejoined.
   const { jobId } = await submit(specFile('site-crash', { rounds: 200, minSites: 2 }));

@@ -2,7 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 
 export const root = resolve(import.meta.dirname, '../../..');
-const entry = join(root, 'dist/test/integration/cli-entry.js');
+/** The CLI entry compiled beside this file (whatever the build's output folder). */
+const entry = join(import.meta.dirname, 'cli-entry.js');
 
 export interface Proc {
   readonly child: ChildProcess;

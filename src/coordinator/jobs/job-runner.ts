@@ -109,6 +109,9 @@ export async function runJob(c: JobRunContext): Promise<void> {
     minSites: spec.federation.minSites,
     seed: spec.seed,
     training: jobTrainingConfig(spec),
+    ...(spec.federation.secureAggregation
+      ? { secureAggregation: { ...spec.federation.secureAggregation, exampleScale: Math.max(...[...prepared.values()].map((p) => p.trainExamples)) } }
+      : {}),
     evaluateSites: true,
     evaluationFailures: 'skip',
     roundDeadlineMs: deadlineMs,

@@ -2,6 +2,7 @@ import { ErrorCodes, MedfedError, type SerializedError } from '../../core/errors
 import type { Blob, SiteReply, SiteRequest } from '../../core/messages.js';
 import type { ModelSpec } from '../../core/model-spec.js';
 import type { WireReply, WireRequest } from './wire-schemas.js';
+import { fromHex, secAggReplyFromWire, secAggReplyToWire, secAggRequestFromWire, secAggRequestToWire, toHex } from './wire-secagg.js';
 
 /**
  * Core messages ↔ (JSON body, blob list). Only the tensor fields of fit and evaluate messages
@@ -38,6 +39,8 @@ export function splitRequest(r: SiteRequest): Split<WireRequest> {
       return { body: { ...r, weights: l.add(r.weights) }, blobs: l.blobs };
     case 'prepare':
       return { body: { ...r, model: r.model as WireRequest & ModelSpec }, blobs: [] } as Split<WireRequest>;
+    case 'secagg':
+      return { body: secAggRequestToWire(r), blobs: [] };
     default:
       return { body: r as WireRequest, blobs: [] };
   }
@@ -55,6 +58,8 @@ export function joinRequest(body: WireRequest, blobs: readonly Uint8Array[]): Si
       return { ...body, weights: takeBlob(blobs, body.weights, 'evaluate weights') };
     case 'prepare':
       return { ...body, model: body.model as ModelSpec };
+    case 'secagg':
+      return secAggRequestFromWire(body);
     default:
       return body;
   }
@@ -62,14 +67,24 @@ export function joinRequest(body: WireRequest, blobs: readonly Uint8Array[]): Si
 
 export function splitReply(r: SiteReply): Split<WireReply> {
   const l = blobList();
-  if (r.kind === 'fit') return { body: { ...r, weights: l.add(r.weights), extra: l.addMap(r.extra) }, blobs: l.blobs };
+  if (r.kind === 'fit') {
+    const { secAggKeys, ...rest } = r;
+    const keys = secAggKeys ? { secAggKeys: { cPublicKey: toHex(secAggKeys.cPublicKey), sPublicKey: toHex(secAggKeys.sPublicKey) } } : {};
+    return { body: { ...rest, weights: l.add(r.weights), extra: l.addMap(r.extra), ...keys }, blobs: l.blobs };
+  }
+  if (r.kind === 'secagg') return { body: secAggReplyToWire(r, l.add), blobs: l.blobs };
   return { body: r as WireReply, blobs: [] };
 }
 
 export function joinReply(body: WireReply, blobs: readonly Uint8Array[]): SiteReply {
   switch (body.kind) {
-    case 'fit':
-      return { ...body, weights: takeBlob(blobs, body.weights, 'fit reply weights'), extra: takeMap(blobs, body.extra, 'fit reply extra') };
+    case 'fit': {
+      const { secAggKeys, ...rest } = body;
+      const keys = secAggKeys ? { secAggKeys: { cPublicKey: fromHex(secAggKeys.cPublicKey), sPublicKey: fromHex(secAggKeys.sPublicKey) } } : {};
+      return { ...rest, weights: takeBlob(blobs, body.weights, 'fit reply weights'), extra: takeMap(blobs, body.extra, 'fit reply extra'), ...keys };
+    }
+    case 'secagg':
+      return secAggReplyFromWire(body, blobs);
     case 'error':
       return { ...body, error: body.error as SerializedError };
     default:

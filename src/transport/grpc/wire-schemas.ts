@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ErrorCodes } from '../../core/errors.js';
 import { modelSpecSchema } from '../../core/model-spec.js';
+import { wireSecAggKeysSchema, wireSecAggReplySchema, wireSecAggRequestSchema } from './wire-secagg.js';
 
 /**
  * Strict schemas of the JSON headers on the wire. Tensor fields are blob indices (`blob`) into
@@ -63,9 +64,19 @@ export const wireRequestSchema = z.discriminatedUnion('kind', [
     directive: z.strictObject({ config: scalars, extra: blobMap }),
     training: trainingSchema,
     seed: int,
+    secureAggregation: z
+      .strictObject({
+        clipRange: z.number().positive(),
+        modulusBits: int.min(8).max(32),
+        maxClients: int.positive(),
+        neighbours: int.positive().optional(),
+        exampleScale: z.number().positive(),
+      })
+      .optional(),
   }),
   z.strictObject({ kind: z.literal('evaluate'), jobId: text, round: nonNeg, strategy: text, strategyOptions: scalars, weights: blob }),
   z.strictObject({ kind: z.literal('end-job'), jobId: text }),
+  wireSecAggRequestSchema,
 ]);
 
 const serializedError = z.strictObject({
@@ -87,10 +98,12 @@ export const wireReplySchema = z.discriminatedUnion('kind', [
     steps: nonNeg,
     extra: blobMap,
     metrics: z.record(text, z.number()),
+    secAggKeys: wireSecAggKeysSchema.optional(),
   }),
   z.strictObject({ kind: z.literal('evaluate'), siteId: text, round: nonNeg, numExamples: nonNeg, metrics: z.record(text, finiteOrNull) }),
   z.strictObject({ kind: z.literal('end-job'), siteId: text }),
   z.strictObject({ kind: z.literal('error'), siteId: text, error: serializedError }),
+  wireSecAggReplySchema,
 ]);
 
 /** A header frame: message id, the sizes of its blobs, and the request or reply body. */
