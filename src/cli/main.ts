@@ -11,6 +11,7 @@ import { registerProvisionCommand } from './commands/provision.js';
 import { registerCoordinatorCommand } from './commands/coordinator.js';
 import { registerSiteCommand } from './commands/site.js';
 import { registerJobCommand } from './commands/job.js';
+import { registerStatsCommand } from './commands/stats.js';
 import { registerRedteamCommand } from './commands/redteam.js';
 import { toolVersion } from '../node/tool-version.js';
 
@@ -31,6 +32,7 @@ registerProvisionCommand(program);
 registerCoordinatorCommand(program);
 registerSiteCommand(program);
 registerJobCommand(program);
+registerStatsCommand(program);
 registerRedteamCommand(program);
 
 try {

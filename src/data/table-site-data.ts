@@ -1,5 +1,6 @@
 import type { Dataset } from '../core/dataset.js';
 import type { SiteData } from '../site/site-data.js';
+import { computeJobSiteStatistics } from '../stats/job-site.js';
 import { computeSiteStatistics } from '../stats/site-summary.js';
 import { standardizeTable } from '../stats/standardize.js';
 import { toDataset } from './encode.js';
@@ -10,6 +11,8 @@ export interface TableSiteDataOptions {
   readonly siteId: string;
   /** The site's own floor for k (it may refuse smaller groups than the coordinator asks). */
   readonly siteMinK?: number;
+  /** The site's policy for statistics jobs: release its exact min and max (default false). */
+  readonly releaseExtremes?: boolean;
   /** Raw-unit fill values for missing entries (e.g. fillValuesFromGlobal); see materialize. */
   readonly fill?: Readonly<Record<string, number>>;
 }
@@ -26,7 +29,14 @@ export function tableSiteData(train: Table, test: Table, options: TableSiteDataO
     trainCount: train.n,
     testCount: test.n,
     statistics: (request) =>
-      computeSiteStatistics(train, { k: request.k, siteMinK: options.siteMinK, binEdges: request.binEdges, siteId: options.siteId }),
+      request.query
+        ? computeJobSiteStatistics(request.query.rows === 'all' ? [train, test] : [train], request.query, request.binEdges, {
+            k: request.k,
+            siteMinK: options.siteMinK,
+            siteId: options.siteId,
+            releaseExtremes: options.releaseExtremes,
+          })
+        : computeSiteStatistics(train, { k: request.k, siteMinK: options.siteMinK, binEdges: request.binEdges, siteId: options.siteId }),
     materialize: (normalization?: Normalization): { train: Dataset; test: Dataset } => {
       const fill = { ...localFillValues(train), ...globalMeans(train, normalization), ...options.fill };
       const prepare = (t: Table) => toDataset(normalization ? standardizeTable(t, normalization) : t, { fill });

@@ -20,6 +20,8 @@ export interface CsvSiteDataConfig {
   readonly seed: number;
   /** The site's own k floor for statistics. */
   readonly minK?: number;
+  /** The site's policy for statistics jobs: release its exact min and max (default false). */
+  readonly releaseExtremes?: boolean;
 }
 
 export type SiteDataConfig = CsvSiteDataConfig;
@@ -28,5 +30,5 @@ export async function createSiteData(c: SiteDataConfig, siteId: string): Promise
   const table = await readCsvFile(c.file, c.schemaFile);
   const mine = c.rows ? selectRows(table, c.rows) : table;
   const split = stratifiedSplit(mine.label, { testFraction: c.testFraction, seed: deriveSeed(c.seed, 'split', siteId) });
-  return tableSiteData(selectRows(mine, split.train), selectRows(mine, split.test), { siteId, siteMinK: c.minK });
+  return tableSiteData(selectRows(mine, split.train), selectRows(mine, split.test), { siteId, siteMinK: c.minK, releaseExtremes: c.releaseExtremes });
 }

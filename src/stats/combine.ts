@@ -1,6 +1,7 @@
 import { ErrorCodes, MedfedError } from '../core/errors.js';
 import { formatZodIssues } from '../core/zod-errors.js';
 import { equalWidthEdges } from './histogram.js';
+import { mergeMoments } from './moments.js';
 import { featureSummarySchema, type FeatureSummary, type GlobalFeatureStats, type GlobalStatistics, type SiteStatisticsReply } from './types.js';
 
 interface Running {
@@ -92,11 +93,7 @@ function start(s: FeatureSummary & { mean: number; m2: number }, siteId: string)
 }
 
 function merge(r: Running, s: FeatureSummary & { mean: number; m2: number }, siteId: string, name: string): void {
-  const n = r.count + s.count;
-  const delta = s.mean - r.mean;
-  r.mean += (delta * s.count) / n;
-  r.m2 += s.m2 + (delta * delta * r.count * s.count) / n;
-  r.count = n;
+  mergeMoments(r, s);
   r.missing += s.missing;
   r.min = Math.min(r.min, s.min);
   r.max = Math.max(r.max, s.max);

@@ -55,13 +55,23 @@ export function equalWidthEdges(min: number, max: number, bins: number): number[
 
 /** Median estimated from a histogram by linear interpolation inside the bin that holds it. */
 export function medianFromHistogram(edges: readonly number[], counts: readonly number[]): number {
+  return quantileFromHistogram(edges, counts, 0.5);
+}
+
+/**
+ * The p-quantile (0 <= p <= 1) estimated from a histogram: the bin where the cumulative count
+ * first reaches p * total, then linear interpolation inside it. The bin is the one holding the
+ * empirical quantile x_(ceil(p n)) (inverse of the empirical CDF), so the estimate is within one
+ * bin width of it. Counts may be fractional (merged bins spread evenly).
+ */
+export function quantileFromHistogram(edges: readonly number[], counts: readonly number[], p: number): number {
   const total = counts.reduce((a, b) => a + b, 0);
-  if (total === 0) return NaN;
-  const half = total / 2;
+  if (!(total > 0) || !(p >= 0 && p <= 1)) return NaN;
+  const target = p * total;
   let below = 0;
   for (let i = 0; i < counts.length; i++) {
-    if (below + counts[i] >= half && counts[i] > 0) {
-      return edges[i] + ((half - below) / counts[i]) * (edges[i + 1] - edges[i]);
+    if (below + counts[i] >= target && counts[i] > 0) {
+      return edges[i] + (Math.max(0, target - below) / counts[i]) * (edges[i + 1] - edges[i]);
     }
     below += counts[i];
   }
