@@ -5,9 +5,10 @@ import { mlpTrainBench } from './mlp-train.bench.js';
 import { secaggBench } from './secagg.bench.js';
 import { transferBench } from './transfer.bench.js';
 import { printTable, writeResults, type BenchEntry, type Benchmark } from './result.js';
+import { ckksBench } from './ckks.bench.js';
 
 /** Every benchmark, in order; add new ones here (one file each). `node dist/bench/run.js [id-filter]`. */
-const benchmarks: Benchmark[] = [mlpTrainBench, cnn2dTrainBench, transferBench, secaggBench];
+const benchmarks: Benchmark[] = [mlpTrainBench, cnn2dTrainBench, transferBench, secaggBench, ckksBench];
 
 const filter = process.argv[2];
 const entries: BenchEntry[] = [];

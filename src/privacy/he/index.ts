@@ -1,0 +1,10 @@
+export { makeCkksParams, ckksParamsSchema, scaleBitsFor, slotsFor, HE_STANDARD_MAX_LOGQ_128, type CkksParams, type CkksParamsInput } from './params.js';
+export { createCkksContext, loadSeal, polysToNtt, CkksContext, type SealPublicKey } from './seal-context.js';
+export { heLayout, flatten, unflatten, ciphertextCount, type HeLayout } from './layout.js';
+export { HeMessageKind, messageBytes, checkMessage, encodeMessage, decodeMessage, paramsFingerprint, HE_HEADER_BYTES, HE_MAX_MESSAGE_BYTES, type HeHeader } from './wire.js';
+export { HeKeyHolder, combinePublicKey, commonPolynomial, noisePolynomial, KEY_NOISE_STD } from './keys.js';
+export { encryptUpdate, type EncryptedUpdate } from './encrypt.js';
+export { HeAggregator } from './aggregate.js';
+export { runHeRound, type HeRoundInput, type HeRoundTimings } from './simulate.js';
+export { Modulus, Ntt } from './modmath.js';
+export { measureCkks, type CkksMeasurement } from './measure.js';
