@@ -13,6 +13,7 @@ import { registerSiteCommand } from './commands/site.js';
 import { registerJobCommand } from './commands/job.js';
 import { registerStatsCommand } from './commands/stats.js';
 import { registerRedteamCommand } from './commands/redteam.js';
+import { registerImagingCommand } from './commands/imaging.js';
 import { toolVersion } from '../node/tool-version.js';
 
 const program = new Command();
@@ -34,6 +35,7 @@ registerSiteCommand(program);
 registerJobCommand(program);
 registerStatsCommand(program);
 registerRedteamCommand(program);
+registerImagingCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dicomImagesDataSchema } from './dicom-images-spec.js';
 import { layerSpec } from './model-spec.js';
 
 /**

@@ -4,6 +4,7 @@ import { stratifiedSplit } from '../data/split.js';
 import { selectRows } from '../data/table.js';
 import { tableSiteData } from '../data/table-site-data.js';
 import type { SiteData } from '../site/site-data.js';
+import { createDicomImagesSiteData, type DicomImagesSiteDataConfig } from './dicom-image-site-data.js';
 
 /**
  * How a site finds its data: a CSV file and its declared schema. In a deployment the file is the
@@ -24,9 +25,10 @@ export interface CsvSiteDataConfig {
   readonly releaseExtremes?: boolean;
 }
 
-export type SiteDataConfig = CsvSiteDataConfig;
+export type SiteDataConfig = CsvSiteDataConfig | DicomImagesSiteDataConfig;
 
 export async function createSiteData(c: SiteDataConfig, siteId: string): Promise<SiteData> {
+  if (c.kind === 'dicom-images') return createDicomImagesSiteData(c, siteId);
   const table = await readCsvFile(c.file, c.schemaFile);
   const mine = c.rows ? selectRows(table, c.rows) : table;
   const split = stratifiedSplit(mine.label, { testFraction: c.testFraction, seed: deriveSeed(c.seed, 'split', siteId) });

@@ -7,6 +7,7 @@ import type { TaskKind } from '../eval/task.js';
 import type { SiteDataConfig } from '../node/site-data-config.js';
 import type { SiteSummary } from '../report/results-schema.js';
 import { prepareCsvStudyData } from './data-kinds/csv.js';
+import { prepareDicomImagesStudyData } from './data-kinds/dicom-images.js';
 
 /**
  * The simulator's view of a study's data: how the rows are split into sites (each site then
@@ -42,5 +43,7 @@ export async function prepareStudyData(spec: StudySpec, baseDir: string): Promis
   switch (d.kind) {
     case 'csv':
       return prepareCsvStudyData(spec, d, baseDir);
+    case 'dicom-images':
+      return prepareDicomImagesStudyData(spec, d, baseDir);
   }
 }
