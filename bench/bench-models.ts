@@ -27,6 +27,36 @@ export const cnn2dSpec: ModelSpecInput = {
   loss: 'softmax_cross_entropy',
 };
 
+/** 3D CNN on a 32x32x32x1 volume (conv8-pool-conv16-pool-d64-d2), as in design/engine.md. */
+export const cnn3dSpec: ModelSpecInput = {
+  inputShape: [32, 32, 32, 1],
+  layers: [
+    { type: 'conv3d', filters: 8, kernelSize: 3, activation: 'relu' },
+    { type: 'maxPool3d', poolSize: 2 },
+    { type: 'conv3d', filters: 16, kernelSize: 3, activation: 'relu' },
+    { type: 'maxPool3d', poolSize: 2 },
+    { type: 'flatten' },
+    { type: 'dense', units: 64, activation: 'relu' },
+    { type: 'dense', units: 2 },
+  ],
+  loss: 'softmax_cross_entropy',
+};
+
+/** 1D CNN on an ECG window of 1000 samples (conv16 k7-pool-conv32 k5-pool-d64-d2). */
+export const cnn1dSpec: ModelSpecInput = {
+  inputShape: [1000, 1],
+  layers: [
+    { type: 'conv1d', filters: 16, kernelSize: 7, activation: 'relu' },
+    { type: 'maxPool1d', poolSize: 2 },
+    { type: 'conv1d', filters: 32, kernelSize: 5, activation: 'relu' },
+    { type: 'maxPool1d', poolSize: 2 },
+    { type: 'flatten' },
+    { type: 'dense', units: 64, activation: 'relu' },
+    { type: 'dense', units: 2 },
+  ],
+  loss: 'softmax_cross_entropy',
+};
+
 /** Random features in [-1, 1) with class labels: throughput does not depend on the values. */
 export function syntheticData(shape: number[], n: number, classes: number, seed = 1): Dataset {
   const rng = new Rng(seed);

@@ -18,15 +18,33 @@ def pair(v):
     return (v, v) if isinstance(v, int) else tuple(v)
 
 
+def triple(v):
+    return (v, v, v) if isinstance(v, int) else tuple(v)
+
+
+class ConcatSkip(nn.Module):
+    """medfed's concatSkip block: cat([x, layers(x)], channel axis); state_dict names i.layers.j.*"""
+
+    def __init__(self, layers):
+        super().__init__()
+        self.layers = layers
+
+    def forward(self, x):
+        return torch.cat([x, self.layers(x)], dim=1)
+
+
 def activation(name):
     return {"relu": nn.ReLU(), "tanh": nn.Tanh(), "sigmoid": nn.Sigmoid()}.get(name)
 
 
 def build(spec):
-    shape = list(spec["inputShape"])
+    return build_layers(spec["layers"], list(spec["inputShape"]))
+
+
+def build_layers(specs, shape):
     channels = shape[-1]
     layers = []
-    for layer in spec["layers"]:
+    for layer in specs:
         t = layer["type"]
         if t == "dense":
             layers.append(nn.Linear(channels, layer["units"], bias=layer.get("useBias", True)))
@@ -38,6 +56,27 @@ def build(spec):
             pad = 0 if layer.get("padding", "valid") == "valid" else "same"
             layers.append(conv(channels, layer["filters"], k, stride=s, padding=pad, bias=layer.get("useBias", True)))
             channels = layer["filters"]
+        elif t == "conv3d":
+            if layer.get("padding", "valid") == "same" and triple(layer.get("stride", 1)) != (1, 1, 1):
+                raise ValueError("conv3d 'same' with stride > 1 needs explicit F.pad in PyTorch; not in this baseline")
+            pad = 0 if layer.get("padding", "valid") == "valid" else "same"
+            layers.append(nn.Conv3d(channels, layer["filters"], triple(layer["kernelSize"]), stride=triple(layer.get("stride", 1)), padding=pad, bias=layer.get("useBias", True)))
+            channels = layer["filters"]
+        elif t in ("maxPool3d", "avgPool3d"):
+            if layer.get("padding", "valid") != "valid":
+                raise ValueError("pooling with padding 'same' has no nn.*Pool equivalent in this baseline")
+            pool = nn.MaxPool3d if t == "maxPool3d" else nn.AvgPool3d
+            stride = layer.get("stride")
+            layers.append(pool(triple(layer["poolSize"]), stride=None if stride is None else triple(stride)))
+        elif t == "upsample":
+            f = layer.get("scaleFactor", 2)
+            layers.append(nn.Upsample(scale_factor=tuple(float(v) for v in f) if isinstance(f, list) else float(f), mode="nearest"))
+        elif t == "concatSkip":
+            # The block's input shape (channels-first) after the layers so far, by a dry run.
+            here = nn.Sequential(*layers)(torch.zeros(1, shape[-1], *shape[:-1])).shape[1:]
+            inner = build_layers(layer["layers"], [*here[1:], here[0]])
+            layers.append(ConcatSkip(inner))
+            channels = here[0] + inner(torch.zeros(1, *here)).shape[1]
         elif t in ("maxPool2d", "avgPool2d", "maxPool1d", "avgPool1d"):
             if layer.get("padding", "valid") != "valid":
                 raise ValueError("pooling with padding 'same' has no nn.*Pool equivalent in this baseline")
@@ -49,9 +88,9 @@ def build(spec):
         elif t == "dropout":
             layers.append(nn.Dropout(layer["rate"]))
         elif t == "batchNorm":
-            bn = nn.BatchNorm1d if len(shape) <= 2 else nn.BatchNorm2d
+            bn = nn.BatchNorm1d if len(shape) <= 2 else nn.BatchNorm2d if len(shape) == 3 else nn.BatchNorm3d
             layers.append(bn(channels, eps=layer.get("epsilon", 1e-5), momentum=layer.get("momentum", 0.1)))
-        if t in ("dense", "conv2d", "conv1d", "activation"):
+        if t in ("dense", "conv2d", "conv1d", "conv3d", "activation"):
             act = activation(layer.get("activation", "linear"))
             if act is not None:
                 layers.append(act)

@@ -1,14 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { cnn1dTrainBench } from './cnn1d-train.bench.js';
+import { ckksBench } from './ckks.bench.js';
 import { cnn2dTrainBench } from './cnn2d-train.bench.js';
+import { cnn3dTrainBench } from './cnn3d-train.bench.js';
 import { mlpTrainBench } from './mlp-train.bench.js';
+import { nativeTrainBench } from './native-train.bench.js';
 import { secaggBench } from './secagg.bench.js';
 import { transferBench } from './transfer.bench.js';
 import { printTable, writeResults, type BenchEntry, type Benchmark } from './result.js';
-import { ckksBench } from './ckks.bench.js';
 
 /** Every benchmark, in order; add new ones here (one file each). `node dist/bench/run.js [id-filter]`. */
-const benchmarks: Benchmark[] = [mlpTrainBench, cnn2dTrainBench, transferBench, secaggBench, ckksBench];
+const benchmarks: Benchmark[] = [mlpTrainBench, cnn2dTrainBench, nativeTrainBench, cnn1dTrainBench, cnn3dTrainBench, transferBench, secaggBench, ckksBench];
 
 const filter = process.argv[2];
 const entries: BenchEntry[] = [];

@@ -81,6 +81,7 @@ export const csvDataSchema = z.strictObject({
 export type CsvDataSpec = z.infer<typeof csvDataSchema>;
 
 /** The study's data; each kind is prepared by src/simulator/data-kinds/<kind>.ts. */
+export const dataSchema = z.discriminatedUnion('kind', [csvDataSchema, dicomImagesDataSchema]);
 
 export const strategyEntrySchema = z.strictObject({
   name: z.string().min(1),

@@ -32,13 +32,17 @@ export function encodedFeatureNames(t: Pick<Table, 'features'>): string[] {
   return names;
 }
 
-/** The encoded table as a Dataset: row-major float32 features [n, width], labels = class indices. */
+/**
+ * The encoded table as a Dataset: row-major float32 features [n, width], labels = class indices;
+ * for a survival table y = ±time (table.survival, docs/survival.md) and numClasses 0.
+ */
 export function toDataset(t: Table, options: EncodeOptions = {}): Dataset {
   const names = encodedFeatureNames(t);
   const width = names.length;
   const x = new Float32Array(t.n * width);
   let offset = 0;
   for (const f of t.features) offset = writeColumn(t, f, options, x, width, offset);
+  if (t.survival) return makeDataset(x, Float32Array.from(t.survival), [width], 0, names);
   return makeDataset(x, Float32Array.from(t.label), [width], t.labelLevels.length, names);
 }
 

@@ -36,8 +36,16 @@ export interface Table {
   readonly n: number;
   /** Feature columns in schema order (label and site columns excluded). */
   readonly features: readonly FeatureColumn[];
-  /** Class index of each row (position of its value in the label column's levels). */
+  /**
+   * Class index of each row (position of its value in the label column's levels). For a survival
+   * schema: the event indicator (0 censored, 1 event; labelLevels ["censored", "event"]).
+   */
   readonly label: Int32Array;
+  /**
+   * Survival schemas only (docs/survival.md): the label as one float per row, XGBoost's survival
+   * convention: +time for an event, -time for a censored row (time > 0 always).
+   */
+  readonly survival?: Float64Array;
   readonly labelName: string;
   readonly labelLevels: readonly string[];
   /** Site of each row when the schema names a site column. */
@@ -67,6 +75,7 @@ export function selectRows(t: Table, indices: ArrayLike<number>): Table {
     n: indices.length,
     features: t.features.map((f) => ({ spec: f.spec, values: pick(f.values, (n) => new Float64Array(n)) })),
     label: pick(t.label, (n) => new Int32Array(n)),
+    ...(t.survival ? { survival: pick(t.survival, (n) => new Float64Array(n)) } : {}),
     lines: pick(t.lines, (n) => new Int32Array(n)),
     sites: t.sites ? Array.from(indices, (j) => t.sites![j]) : undefined,
   };

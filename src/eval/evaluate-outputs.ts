@@ -1,7 +1,7 @@
-import { ErrorCodes, MedfedError } from '../core/errors.js';
 import { segmentationMetrics } from './dice.js';
 import { evaluatePredictions } from './evaluate.js';
 import { regressionMetrics } from './regression.js';
+import { survivalMetrics } from './survival-metrics.js';
 import { taskOf, type TaskKind } from './task.js';
 
 /** The metrics of any record: plain JSON (numbers, null, arrays, small objects), as results.json keeps it. */
@@ -19,7 +19,7 @@ export function evaluateOutputs(
   labels: Float32Array,
   outputShape: readonly number[],
   n: number,
-  options: { where?: string; survival?: (risk: Float32Array, labels: Float32Array) => TaskMetrics } = {},
+  options: { where?: string } = {},
 ): TaskMetrics {
   const where = options.where ?? 'evaluation';
   const task = taskOf(loss, outputShape);
@@ -36,9 +36,6 @@ export function evaluateOutputs(
       return { ...m, ...perClass };
     }
     case 'survival':
-      if (!options.survival) {
-        throw new MedfedError(ErrorCodes.INTERNAL, 'no survival evaluator given', { where });
-      }
-      return options.survival(outputs, labels);
+      return survivalMetrics(outputs, labels, where);
   }
 }

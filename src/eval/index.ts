@@ -9,3 +9,7 @@ export { evaluatePredictions } from './evaluate.js';
 export { bootstrapInterval, type BootstrapInterval, type BootstrapOptions } from './bootstrap.js';
 export { bootstrapMetric, type ScalarMetricName } from './bootstrap-metric.js';
 export type { CalibrationPoint, ClassificationTask, EvaluateOptions, Metrics, NullableMetricName } from './metrics-types.js';
+export { concordanceIndex, concordanceCounts, type ConcordanceCounts } from './concordance.js';
+export { kaplanMeier, siteRiskSetCounts, combineKaplanMeier, type KaplanMeierCurve, type SiteKaplanMeierCounts, type CombinedKaplanMeier } from './kaplan-meier.js';
+export { decodeSurvival, type SurvivalOutcomes } from './survival-labels.js';
+export { survivalMetrics, type SurvivalMetrics } from './survival-metrics.js';

@@ -1,7 +1,7 @@
 /**
  * What a model predicts, derived from its loss and output shape (the model spec says it all):
  * - binary / multiclass: softmax or sigmoid cross-entropy with one output row per example;
- * - segmentation: softmax cross-entropy with a spatial output (one class row per voxel/pixel);
+ * - segmentation: per-voxel softmax cross-entropy (`voxel_softmax_cross_entropy`): one class row per voxel/pixel;
  * - regression: mean squared error;
  * - survival: a Cox partial-likelihood loss (one risk score per example).
  * Each task has its headline metric, used for progress lines, "best run" and report charts.
@@ -34,7 +34,7 @@ export const comparisonMetricsOf: Readonly<Record<TaskKind, readonly string[]>> 
 export function taskOf(loss: string, outputShape: readonly number[]): TaskKind {
   if (loss === 'mse') return 'regression';
   if (loss === 'cox') return 'survival';
-  if (outputShape.length > 1) return 'segmentation';
+  if (loss === 'voxel_softmax_cross_entropy' || outputShape.length > 1) return 'segmentation';
   const outputs = outputShape[0];
   return outputs <= 2 ? 'binary' : 'multiclass';
 }

@@ -1,4 +1,4 @@
-import type { TabularSchema } from '../connectors/csv/schema.js';
+import { isLabelColumn, type TabularSchema } from '../connectors/csv/schema.js';
 import { ErrorCodes, MedfedError } from '../core/errors.js';
 import type { Normalization, Table } from '../data/table.js';
 import { medianFromHistogram } from './histogram.js';
@@ -14,7 +14,7 @@ export function normalizationFromGlobal(global: GlobalStatistics, schema: Tabula
   const mean: Record<string, number> = {};
   const std: Record<string, number> = {};
   for (const c of schema.columns) {
-    if (c.name === schema.label || !isScaled(c.type)) continue;
+    if (isLabelColumn(schema, c.name) || !isScaled(c.type)) continue;
     const g = global.features[c.name];
     if (!g) throw noGlobal(c.name, global);
     mean[c.name] = g.mean;

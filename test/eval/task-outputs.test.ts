@@ -10,7 +10,7 @@ test('the task follows from the loss and the output shape', () => {
   assert.equal(taskOf('softmax_cross_entropy', [2]), 'binary');
   assert.equal(taskOf('sigmoid_cross_entropy', [1]), 'binary');
   assert.equal(taskOf('softmax_cross_entropy', [5]), 'multiclass');
-  assert.equal(taskOf('softmax_cross_entropy', [8, 8, 8, 4]), 'segmentation');
+  assert.equal(taskOf('voxel_softmax_cross_entropy', [8, 8, 8, 4]), 'segmentation');
   assert.equal(taskOf('mse', [1]), 'regression');
   assert.equal(taskOf('cox', [1]), 'survival');
 });
@@ -42,7 +42,7 @@ test('Dice per class over all voxels, background excluded from the mean', () => 
   assert.ok(Math.abs((m.dicePerClass[2] ?? NaN) - 2 / 3) < 1e-12);
   assert.ok(Math.abs((m.dice ?? NaN) - (0.5 + 2 / 3) / 2) < 1e-12);
   assert.equal(m.voxelAccuracy, 4 / 6);
-  const viaTask = evaluateOutputs('softmax_cross_entropy', probs, labels, [3, 2, 1, 3], 1);
+  const viaTask = evaluateOutputs('voxel_softmax_cross_entropy', probs, labels, [3, 2, 1, 3], 1);
   assert.equal(viaTask.task, 'segmentation');
   assert.equal(viaTask.dice_2, m.dicePerClass[2]);
   // a class neither present nor predicted has no Dice, with a reason

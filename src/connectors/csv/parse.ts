@@ -1,7 +1,7 @@
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
 import type { MissingReport, Table } from '../../data/table.js';
 import { splitCsvRecords, type CsvRecord } from './records.js';
-import { levelsOf, type ColumnSpec, type TabularSchema } from './schema.js';
+import { eventValuesOf, isLabelColumn, levelsOf, type ColumnSpec, type TabularSchema } from './schema.js';
 import { parseCell } from './values.js';
 
 /**
@@ -10,6 +10,8 @@ import { parseCell } from './values.js';
  * "file:line:column" (1-based file line, 1-based field index). Columns in the file that the
  * schema does not declare are ignored. An empty file, or a header without rows, is
  * DATA_UNREADABLE. Rows removed by a drop-row policy are counted in `table.missing`.
+ * A survival schema gives `survival` (one float per row: +time for an event, -time censored)
+ * and `label` = the event indicator (0 censored, 1 event); docs/survival.md.
  */
 export function parseCsv(text: string, fileName: string, schema: TabularSchema): Table {
   const records = splitCsvRecords(text, fileName, schema.delimiter);
@@ -24,11 +26,17 @@ export function parseCsv(text: string, fileName: string, schema: TabularSchema):
   const header = records[0];
   const positions = locateColumns(header, fileName, schema);
   const missingTokens = new Set(schema.missingTokens);
-  const features = schema.columns.filter((c) => c.name !== schema.label);
-  const labelSpec = schema.columns.find((c) => c.name === schema.label)!;
+  const features = schema.columns.filter((c) => !isLabelColumn(schema, c.name));
+  const sv = schema.survival;
+  const column = (name: string) => schema.columns.find((c) => c.name === name)!;
+  const labelSpec = column(sv ? sv.event : schema.label!);
+  const timeSpec = sv ? column(sv.time) : undefined;
+  const startSpec = sv?.start !== undefined ? column(sv.start) : undefined;
+  const eventLevels = sv ? new Set(eventValuesOf(sv, labelSpec).map((v) => levelsOf(labelSpec).indexOf(v))) : undefined;
   const rows = records.length - 1;
   const values = features.map(() => new Float64Array(rows));
   const label = new Int32Array(rows);
+  const survival = sv ? new Float64Array(rows) : undefined;
   const lines = new Int32Array(rows);
   const sites: string[] = [];
   const missingCount = new Map<string, number>();
@@ -70,14 +78,32 @@ export function parseCsv(text: string, fileName: string, schema: TabularSchema):
     const y = cell(rec, labelSpec);
     if (Number.isNaN(y)) droppedFor ??= labelSpec.name;
     label[r] = Number.isNaN(y) ? -1 : y;
+    if (sv && survival && timeSpec && eventLevels) {
+      // Survival columns take missing: error (schema.ts), so every cell here is a value.
+      const event = eventLevels.has(y);
+      label[r] = event ? 1 : 0;
+      const time = cell(rec, timeSpec) - (startSpec ? cell(rec, startSpec) : 0) + sv.timeOffset;
+      if (!(time > 0)) {
+        const what = startSpec ? `"${timeSpec.name}" - "${startSpec.name}"${sv.timeOffset ? ` + ${sv.timeOffset}` : ''}` : `"${timeSpec.name}"${sv.timeOffset ? ` + ${sv.timeOffset}` : ''}`;
+        throw new MedfedError(ErrorCodes.DATA_INVALID, `survival time ${what} is ${time}; it must be > 0`, {
+          where: `${fileName}:${rec.line}:${positions.get(timeSpec.name)! + 1}`,
+          hint: 'fix the time (and start) of this row, or set survival.timeOffset (e.g. 0.5) when same-day events are real',
+        });
+      }
+      survival[r] = event ? time : -time;
+    }
     if (schema.site !== undefined) {
       const siteField = positions.get(schema.site)!;
       const site = rec.fields[siteField].trim();
       if (missingTokens.has(site)) {
-        throw new MedfedError(ErrorCodes.DATA_INVALID, `site column "${schema.site}" is missing ("${site}")`, {
-          where: `${fileName}:${rec.line}:${siteField + 1}`,
-          hint: 'every row needs its site',
-        });
+        if (schema.siteMissing === 'error') {
+          throw new MedfedError(ErrorCodes.DATA_INVALID, `site column "${schema.site}" is missing ("${site}")`, {
+            where: `${fileName}:${rec.line}:${siteField + 1}`,
+            hint: 'every row needs its site (or set siteMissing: drop-row in the schema)',
+          });
+        }
+        missingCount.set(schema.site, (missingCount.get(schema.site) ?? 0) + 1);
+        droppedFor ??= schema.site;
       }
       sites.push(site);
     }
@@ -99,9 +125,14 @@ export function parseCsv(text: string, fileName: string, schema: TabularSchema):
     rowsRead: rows,
     rowsDropped: rows - kept.length,
     droppedLines: Array.from({ length: rows }, (_, r) => r).filter((r) => !keep[r]).map((r) => lines[r]),
-    byColumn: schema.columns
-      .filter((c) => missingCount.has(c.name))
-      .map((c) => ({ column: c.name, policy: c.missing, missing: missingCount.get(c.name)!, droppedRows: droppedBy.get(c.name) ?? 0 })),
+    byColumn: [
+      ...schema.columns
+        .filter((c) => missingCount.has(c.name))
+        .map((c) => ({ column: c.name, policy: c.missing, missing: missingCount.get(c.name)!, droppedRows: droppedBy.get(c.name) ?? 0 })),
+      ...(schema.site !== undefined && missingCount.has(schema.site)
+        ? [{ column: schema.site, policy: 'drop-row' as const, missing: missingCount.get(schema.site)!, droppedRows: droppedBy.get(schema.site) ?? 0 }]
+        : []),
+    ],
   };
   const take = <A extends Float64Array | Int32Array>(a: A): A => (kept.length === rows ? a : (a.filter((_, r) => keep[r] === 1) as A));
   return {
@@ -111,12 +142,16 @@ export function parseCsv(text: string, fileName: string, schema: TabularSchema):
     features: features.map((spec, j) => ({ spec, values: take(values[j]) })),
     label: take(label),
     labelName: labelSpec.name,
-    labelLevels: levelsOf(labelSpec),
+    labelLevels: sv ? survivalLabelLevels : levelsOf(labelSpec),
+    ...(survival ? { survival: take(survival) } : {}),
     sites: schema.site !== undefined ? kept.map((r) => sites[r]) : undefined,
     lines: take(lines),
     missing,
   };
 }
+
+/** Class names of a survival table's `label` (the event indicator). */
+const survivalLabelLevels = ['censored', 'event'] as const;
 
 /** Field index of every declared column (and the site column); DATA_INVALID names any that is absent. */
 function locateColumns(header: CsvRecord, fileName: string, schema: TabularSchema): Map<string, number> {

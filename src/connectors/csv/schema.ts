@@ -32,6 +32,72 @@ export const columnSchema = z.strictObject({
   missing: z.enum(missingPolicies).default('error'),
 });
 
+/**
+ * A survival label: `time` (numeric or integer column, e.g. days) and `event` (binary or
+ * categorical column). `eventValue` lists the event column's levels that mean "the event
+ * happened" (default for a binary column: its second level); every other level is censored.
+ * Optional `start`: time = time - start (dates of entry and exit); `timeOffset` is added to
+ * every time (e.g. 0.5 day so that same-day events have time > 0).
+ */
+export const survivalSchema = z.strictObject({
+  time: z.string().min(1),
+  event: z.string().min(1),
+  eventValue: z.union([level, z.array(level).min(1)]).optional(),
+  start: z.string().min(1).optional(),
+  timeOffset: z.number().min(0).default(0),
+});
+export type SurvivalSpec = z.output<typeof survivalSchema>;
+
+function checkSurvival(
+  sv: SurvivalSpec,
+  columns: readonly ColumnSpec[],
+  site: string | undefined,
+  issue: (message: string, key: string) => void,
+): void {
+  const col = (key: 'time' | 'event' | 'start') => {
+    const name = sv[key];
+    if (name === undefined) return undefined;
+    const c = columns.find((x) => x.name === name);
+    if (!c) issue(`${key} column "${name}" is not a declared column`, key);
+    else if (c.missing !== 'error') issue(`the survival ${key} column "${name}" takes missing: error, not ${c.missing}`, key);
+    if (name === site) issue(`the site column "${name}" cannot be the survival ${key}`, key);
+    return c;
+  };
+  for (const key of ['time', 'start'] as const) {
+    const c = col(key);
+    if (c && c.type !== 'numeric' && c.type !== 'integer') issue(`the survival ${key} column "${c.name}" must be numeric or integer, not ${c.type}`, key);
+  }
+  const event = col('event');
+  if (new Set([sv.time, sv.event, sv.start].filter((x) => x !== undefined)).size !== (sv.start === undefined ? 2 : 3)) {
+    issue('time, event and start must be different columns', 'event');
+  }
+  if (!event) return;
+  if (event.type !== 'binary' && event.type !== 'categorical') {
+    issue(`the survival event column "${event.name}" must be binary or categorical, not ${event.type}`, 'event');
+    return;
+  }
+  if (sv.eventValue === undefined) {
+    if (event.type !== 'binary') issue(`a categorical event column "${event.name}" needs eventValue (the level(s) that mean the event happened)`, 'eventValue');
+    return;
+  }
+  const levels = levelsOf(event);
+  for (const v of eventValuesOf(sv, event)) {
+    if (!levels.includes(v)) issue(`eventValue "${v}" is not a level of "${event.name}" (${levels.map((l) => `"${l}"`).join(', ')})`, 'eventValue');
+  }
+}
+
+/** The event column's levels that mean "event" (binary default: the second level). */
+export function eventValuesOf(sv: SurvivalSpec, event: ColumnSpec): readonly string[] {
+  if (sv.eventValue === undefined) return [levelsOf(event)[1]];
+  return Array.isArray(sv.eventValue) ? sv.eventValue : [sv.eventValue as string];
+}
+
+/** True for the columns that make the label (label column, or survival time/event/start); they are not features. */
+export function isLabelColumn(schema: Pick<TabularSchema, 'label' | 'survival'>, name: string): boolean {
+  if (schema.survival) return name === schema.survival.time || name === schema.survival.event || name === schema.survival.start;
+  return name === schema.label;
+}
+
 const checkedSchema = z
   .strictObject({
     name: z.string().optional(),
@@ -39,10 +105,14 @@ const checkedSchema = z
     delimiter: z.string().length(1).default(','),
     missingTokens: z.array(z.string()).default(['', 'NA', '?']),
     columns: z.array(columnSchema).min(1),
-    /** Name of the label column (binary or categorical); its levels become class indices. */
-    label: z.string().min(1),
+    /** Name of the label column (binary or categorical); its levels become class indices. Omitted for a survival schema. */
+    label: z.string().min(1).optional(),
+    /** Survival label instead of `label`: (time, event) read as one float per row, +time for an event, -time censored (docs/survival.md). */
+    survival: survivalSchema.optional(),
     /** Optional column naming the site (hospital) of each row; read as text, not a feature. */
     site: z.string().min(1).optional(),
+    /** A row whose site value is missing: error (default) or drop-row (counted in the missing report). */
+    siteMissing: z.enum(['error', 'drop-row']).default('error'),
   })
   .superRefine((s, ctx) => {
     const seen = new Set<string>();
@@ -69,8 +139,13 @@ const checkedSchema = z
       if (c.name === s.label && fills) issue(`the label column takes missing: error or drop-row, not ${c.missing}`, 'missing');
       if (c.name === s.site) issue(`the site column "${c.name}" is not a feature: name it in "site" only`, 'name');
     });
-    if (!seen.has(s.label)) ctx.addIssue({ code: 'custom', message: `label "${s.label}" is not a declared column`, path: ['label'] });
-    if (s.columns.length < 2) ctx.addIssue({ code: 'custom', message: 'declare at least one feature besides the label', path: ['columns'] });
+    if (s.label === undefined && s.survival === undefined) ctx.addIssue({ code: 'custom', message: 'declare a label column or a survival label', path: ['label'] });
+    if (s.label !== undefined && s.survival !== undefined) ctx.addIssue({ code: 'custom', message: 'declare either label or survival, not both', path: ['survival'] });
+    if (s.label !== undefined && !seen.has(s.label)) ctx.addIssue({ code: 'custom', message: `label "${s.label}" is not a declared column`, path: ['label'] });
+    if (s.survival) checkSurvival(s.survival, s.columns, s.site, (message, key) => ctx.addIssue({ code: 'custom', message, path: ['survival', key] }));
+    if (s.columns.filter((c) => !isLabelColumn(s, c.name)).length < 1) {
+      ctx.addIssue({ code: 'custom', message: 'declare at least one feature besides the label', path: ['columns'] });
+    }
   });
 
 export type ColumnSpec = z.output<typeof columnSchema>;

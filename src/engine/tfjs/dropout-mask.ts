@@ -4,8 +4,9 @@ import { Rng, deriveSeed } from '../../core/random.js';
  * Inverted-dropout mask, engine-independent so every engine drops the same units for the same
  * seed: element i (channels-last order, batch first) keeps its unit when a uniform draw from
  * `Rng.derive(seed, 'dropout', layerIndex)` is >= rate, and is then scaled by 1 / (1 - rate).
+ * `layerIndex` is the top-level layer index, or the layer path ("3.layers.1") inside a block.
  */
-export function dropoutMask(seed: number, layerIndex: number, size: number, rate: number, out?: Float32Array): Float32Array {
+export function dropoutMask(seed: number, layerIndex: number | string, size: number, rate: number, out?: Float32Array): Float32Array {
   const mask = out && out.length === size ? out : new Float32Array(size);
   const rng = Rng.derive(seed, 'dropout', layerIndex);
   const keep = 1 / (1 - rate);

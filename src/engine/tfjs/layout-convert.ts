@@ -5,6 +5,7 @@ import type { ParamInfo } from '../../core/model-params.js';
  *   dense  weight [out, in]            -> [in, out]
  *   conv1d weight [out, in, k]         -> [1, k, in, out]   (run as a conv2d of height 1)
  *   conv2d weight [out, in, kh, kw]    -> [kh, kw, in, out]
+ *   conv3d weight [out, in, kd, kh, kw] -> [kd, kh, kw, in, out]
  * Biases and batch-norm tensors are [C] in both.
  */
 export function internalShape(p: ParamInfo): number[] {
@@ -17,6 +18,8 @@ export function internalShape(p: ParamInfo): number[] {
       return [1, s[2], s[1], s[0]];
     case 'conv2d':
       return [s[2], s[3], s[1], s[0]];
+    case 'conv3d':
+      return [s[2], s[3], s[4], s[1], s[0]];
     default:
       return [...s];
   }
@@ -32,15 +35,14 @@ function permutation(p: ParamInfo): Int32Array | null {
     for (let i = 0; i < inn; i++) for (let o = 0; o < out; o++) perm[i * out + o] = o * inn + i;
     return perm;
   }
-  if (p.layerType === 'conv1d' || p.layerType === 'conv2d') {
+  if (p.layerType === 'conv1d' || p.layerType === 'conv2d' || p.layerType === 'conv3d') {
+    // [out, in, ...taps] -> [...taps, in, out]; taps flattened row-major (kd*kh*kw, kh*kw or k).
     const [out, inn] = s;
-    const kh = p.layerType === 'conv2d' ? s[2] : 1;
-    const kw = p.layerType === 'conv2d' ? s[3] : s[2];
-    const perm = new Int32Array(out * inn * kh * kw);
+    const taps = s.slice(2).reduce((a, b) => a * b, 1);
+    const perm = new Int32Array(out * inn * taps);
     let i = 0;
-    for (let y = 0; y < kh; y++)
-      for (let x = 0; x < kw; x++)
-        for (let c = 0; c < inn; c++) for (let o = 0; o < out; o++) perm[i++] = ((o * inn + c) * kh + y) * kw + x;
+    for (let t = 0; t < taps; t++)
+      for (let c = 0; c < inn; c++) for (let o = 0; o < out; o++) perm[i++] = (o * inn + c) * taps + t;
     return perm;
   }
   return null;

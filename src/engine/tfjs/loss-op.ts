@@ -13,8 +13,11 @@ export class LossOp {
 
   constructor(private readonly loss: LossName) {}
 
-  apply(logits: tf.Tensor2D, targets: ArrayLike<number>): tf.Scalar {
-    const [n, k] = logits.shape;
+  /** `logits` [n, k], or [n, ...spatial, k] (one row of k per position) for the voxel loss. */
+  apply(logits: tf.Tensor, targets: ArrayLike<number>): tf.Scalar {
+    const k = logits.shape[logits.rank - 1];
+    const n = logits.size / k;
+    const shape = [...logits.shape];
     const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const z = args[0] as tf.Tensor;
       if (this.grad.length !== n * k) this.grad = new Float32Array(n * k);
@@ -22,7 +25,7 @@ export class LossOp {
       const gradient = this.grad;
       return {
         value: tf.scalar(this.lastLoss),
-        gradFunc: (dy: tf.Tensor) => tf.mul(tf.tensor2d(gradient, [n, k]), dy),
+        gradFunc: (dy: tf.Tensor) => tf.mul(tf.tensor(gradient, shape, 'float32'), dy),
       };
     });
     return op(logits) as tf.Scalar;

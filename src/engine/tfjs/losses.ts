@@ -1,10 +1,12 @@
 import type { LossName } from '../../core/model-spec.js';
+import { coxLossAndGradient } from './cox-loss.js';
 
 /**
  * Mean loss of `n` rows of `k` logits against `targets`, computed in float64; when `grad` is
  * given it receives d(mean loss)/d(logits). Targets: class indices (softmax_cross_entropy, n
  * values), 0/1 (sigmoid_cross_entropy, n values), regression values (mse, n * k values; the mean
- * runs over all n * k outputs as in PyTorch's MSELoss).
+ * runs over all n * k outputs as in PyTorch's MSELoss), ±time (cox: negative partial log-likelihood
+ * of the n rows as one batch, divided by its number of events; cox-loss.ts).
  */
 export function lossAndGradient(
   loss: LossName,
@@ -14,8 +16,10 @@ export function lossAndGradient(
   k: number,
   grad?: Float32Array,
 ): number {
+  if (loss === 'cox') return coxLossAndGradient(logits, targets, n, grad); // k = 1; per event, not per row
   let total = 0;
-  if (loss === 'softmax_cross_entropy') {
+  // voxel_softmax_cross_entropy: the same with one row per voxel (n = examples * voxels).
+  if (loss === 'softmax_cross_entropy' || loss === 'voxel_softmax_cross_entropy') {
     for (let i = 0; i < n; i++) {
       const o = i * k;
       let m = -Infinity;
@@ -52,7 +56,7 @@ export function sigmoid(z: number): number {
 
 /** The loss's link applied to `n` rows of `k` logits: softmax, sigmoid or identity. */
 export function applyLink(loss: LossName, logits: ArrayLike<number>, n: number, k: number, out: Float32Array): void {
-  if (loss === 'softmax_cross_entropy') {
+  if (loss === 'softmax_cross_entropy' || loss === 'voxel_softmax_cross_entropy') {
     for (let i = 0; i < n; i++) {
       const o = i * k;
       let m = -Infinity;

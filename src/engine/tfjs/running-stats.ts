@@ -1,5 +1,4 @@
 import type { ModelLayout } from '../../core/model-params.js';
-import type { LayerSpec } from '../../core/model-spec.js';
 import type { BatchNormStats } from './forward.js';
 
 /**
@@ -9,10 +8,9 @@ import type { BatchNormStats } from './forward.js';
  */
 export function updateRunningStats(layout: ModelLayout, masters: Float32Array[], stats: readonly BatchNormStats[]): boolean {
   for (const s of stats) {
-    const layer = layout.spec.layers[s.layerIndex] as Extract<LayerSpec, { type: 'batchNorm' }>;
-    const m = layer.momentum;
-    const mean = masters[layout.params.findIndex((p) => p.name === `${s.layerIndex}.running_mean`)];
-    const variance = masters[layout.params.findIndex((p) => p.name === `${s.layerIndex}.running_var`)];
+    const m = s.momentum;
+    const mean = masters[layout.params.findIndex((p) => p.name === `${s.layerPath}.running_mean`)];
+    const variance = masters[layout.params.findIndex((p) => p.name === `${s.layerPath}.running_var`)];
     const unbias = s.count > 1 ? s.count / (s.count - 1) : 1;
     for (let c = 0; c < mean.length; c++) {
       mean[c] = (1 - m) * mean[c] + m * s.mean[c];

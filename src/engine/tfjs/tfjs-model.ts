@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Dataset } from '../../core/dataset.js';
 import { ErrorCodes, MedfedError, asMedfedError } from '../../core/errors.js';
-import type { ModelLayout } from '../../core/model-params.js';
+import { labelsPerExample, outputChannels, outputPositions, type ModelLayout } from '../../core/model-params.js';
 import type { ModelSpec } from '../../core/model-spec.js';
 import { sizeOf, type Tensor, type Weights } from '../../core/tensors.js';
 import type { GradientResult, TrainableModel, TrainOptions, TrainResult } from '../engine.js';
@@ -57,10 +57,12 @@ export class TfjsModel implements TrainableModel {
   async predict(x: Float32Array, n: number): Promise<Float32Array> {
     this.assertLive();
     checkFeatures(this.layout, x, n);
-    const k = this.layout.outputShape[0];
-    const out = new Float32Array(n * k);
+    // Per voxel for a spatial output: n * positions rows of k, in the output's channels-last order.
+    const k = outputChannels(this.layout);
+    const rows = outputPositions(this.layout);
+    const out = new Float32Array(n * rows * k);
     await this.guard(async () =>
-      this.inferChunks(x, n, (logits, start, m) => applyLink(this.spec.loss, logits, m, k, out.subarray(start * k))),
+      this.inferChunks(x, n, (logits, start, m) => applyLink(this.spec.loss, logits, m * rows, k, out.subarray(start * rows * k))),
     );
     return out;
   }
@@ -69,12 +71,19 @@ export class TfjsModel implements TrainableModel {
     this.assertLive();
     checkFeatures(this.layout, data.x, data.n, data.featureShape);
     checkTargets(this.layout, data.y, data.n);
-    const k = this.layout.outputShape[0];
-    const yPer = this.spec.loss === 'mse' ? k : 1;
+    const k = outputChannels(this.layout);
+    const rows = outputPositions(this.layout);
+    const yPer = labelsPerExample(this.layout);
     let total = 0;
+    if (this.spec.loss === 'cox') {
+      // The partial likelihood does not split into chunks: every row is in others' risk sets.
+      const risk = new Float32Array(data.n);
+      await this.guard(async () => this.inferChunks(data.x, data.n, (logits, start) => risk.set(logits, start)));
+      return lossAndGradient('cox', risk, data.y, data.n, 1);
+    }
     await this.guard(async () =>
       this.inferChunks(data.x, data.n, (logits, start, m) => {
-        total += m * lossAndGradient(this.spec.loss, logits, data.y.subarray(start * yPer, (start + m) * yPer), m, k);
+        total += m * lossAndGradient(this.spec.loss, logits, data.y.subarray(start * yPer, (start + m) * yPer), m * rows, k);
       }),
     );
     return total / data.n;

@@ -1,6 +1,6 @@
 import type { Dataset } from '../../core/dataset.js';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
-import type { ModelLayout } from '../../core/model-params.js';
+import { labelsPerExample, type ModelLayout } from '../../core/model-params.js';
 import { Rng } from '../../core/random.js';
 import { sizeOf } from '../../core/tensors.js';
 import type { TrainOptions, TrainResult } from '../engine.js';
@@ -69,7 +69,7 @@ export async function trainEpochs(
   const halfMu = (options.proximal?.mu ?? 0) / 2;
   const hasDropout = layout.spec.layers.some((l) => l.type === 'dropout');
   const per = sizeOf(layout.spec.inputShape);
-  const yPer = layout.spec.loss === 'mse' ? layout.outputShape[0] : 1;
+  const yPer = labelsPerExample(layout);
   const n = data.n;
   const bs = Math.min(options.batchSize, n);
   const xBuf = new Float32Array(bs * per);

@@ -1,5 +1,5 @@
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
-import type { ModelLayout } from '../../core/model-params.js';
+import { labelsPerExample, outputChannels, type ModelLayout } from '../../core/model-params.js';
 import { sameShape, sizeOf } from '../../core/tensors.js';
 
 /** Throws SHAPE_MISMATCH unless `x` holds `n` examples of the spec's input shape. */
@@ -27,9 +27,9 @@ export function checkFeatures(layout: ModelLayout, x: Float32Array, n: number, f
 
 /** Throws DATA_INVALID/SHAPE_MISMATCH unless `y` fits the loss: class indices, 0/1, or n * outputs values. */
 export function checkTargets(layout: ModelLayout, y: Float32Array, n: number): void {
-  const k = layout.outputShape[0];
+  const k = outputChannels(layout);
   const loss = layout.spec.loss;
-  const expected = loss === 'mse' ? n * k : n;
+  const expected = n * labelsPerExample(layout);
   if (y.length !== expected) {
     throw new MedfedError(ErrorCodes.SHAPE_MISMATCH, `${n} examples need ${expected} label values for ${loss}, got ${y.length}`, {
       where: 'data.y',
@@ -38,13 +38,22 @@ export function checkTargets(layout: ModelLayout, y: Float32Array, n: number): v
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
     const ok =
-      loss === 'softmax_cross_entropy'
+      loss === 'softmax_cross_entropy' || loss === 'voxel_softmax_cross_entropy'
         ? Number.isInteger(v) && v >= 0 && v < k
         : loss === 'sigmoid_cross_entropy'
           ? v === 0 || v === 1
-          : Number.isFinite(v);
+          : loss === 'cox'
+            ? Number.isFinite(v) && v !== 0
+            : Number.isFinite(v);
     if (!ok) {
-      const want = loss === 'softmax_cross_entropy' ? `a class index in 0..${k - 1}` : loss === 'sigmoid_cross_entropy' ? '0 or 1' : 'finite';
+      const want =
+        loss === 'softmax_cross_entropy' || loss === 'voxel_softmax_cross_entropy'
+          ? `a class index in 0..${k - 1}`
+          : loss === 'sigmoid_cross_entropy'
+            ? '0 or 1'
+            : loss === 'cox'
+              ? '+time (event) or -time (censored), time > 0 (docs/survival.md)'
+              : 'finite';
       throw new MedfedError(ErrorCodes.DATA_INVALID, `label ${i} is ${v}; ${loss} needs ${want}`, { where: `data.y[${i}]` });
     }
   }

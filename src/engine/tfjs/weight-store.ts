@@ -74,7 +74,7 @@ export class WeightStore {
         throw new MedfedError(
           ErrorCodes.SHAPE_MISMATCH,
           `${what} tensor "${name}" has shape [${t.shape.join(', ')}] (${t.data.length} values), the model needs [${p.shape.join(', ')}]`,
-          { where: name, hint: 'weights use PyTorch layouts: dense [out, in], conv2d [out, in, kh, kw], conv1d [out, in, k]' },
+          { where: name, hint: 'weights use PyTorch layouts: dense [out, in], conv1d [out, in, k], conv2d [out, in, kh, kw], conv3d [out, in, kd, kh, kw]' },
         );
       }
       index.set(name, i);

@@ -1,6 +1,8 @@
 /**
  * Registers medfed's added and replacement kernels for TF.js's wasm backend, once per process:
- * Conv2DBackpropFilter (missing), MaxPoolGrad (wrong for windows <= 0), and faster
+ * Conv2DBackpropFilter (missing), MaxPoolGrad (wrong for windows <= 0), Conv3DBackpropInputV2
+ * and Conv3DBackpropFilterV2 (wrong), MaxPool3D and MaxPool3DGrad (wrong for windows <= 0), a
+ * Conv3D folded onto XNNPACK conv2d (the stock one is a plain loop), and faster
  * Conv2DBackpropInput, BatchMatMul (transposed operands), Sum and Mean (outer axes), and a
  * copy-free Identity.
  * Safe to call before or after `tf.setBackend('wasm')`; replaced kernels keep their setupFunc.
@@ -10,8 +12,10 @@ import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '
 import { batchMatMulConfig } from './batch-mat-mul.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { conv3dBackpropFilterConfig, conv3dBackpropInputConfig, conv3dConfig, fusedConv3dConfig } from './conv3d.js';
 import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { maxPool3dConfig, maxPool3dGradConfig } from './max-pool-3d.js';
 import { meanConfig } from './mean.js';
 import { sumConfig } from './sum.js';
 import { rememberStockKernel } from './wasm-backend.js';
@@ -21,6 +25,12 @@ const medfedKernels: ReadonlyArray<() => KernelConfig> = [
   () => conv2dBackpropFilterConfig,
   () => conv2dBackpropInputConfig,
   () => maxPoolGradConfig,
+  () => conv3dConfig,
+  () => fusedConv3dConfig,
+  () => conv3dBackpropInputConfig,
+  () => conv3dBackpropFilterConfig,
+  () => maxPool3dConfig,
+  () => maxPool3dGradConfig,
   batchMatMulConfig,
   sumConfig,
   meanConfig,

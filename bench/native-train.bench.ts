@@ -1,0 +1,63 @@
+import type { ModelSpecInput } from '../src/core/model-spec.js';
+import { tryLoadLibtorchAddon } from '../src/node/libtorch-addon.js';
+import { cnn2dSpec, mlpSpec } from './bench-models.js';
+import type { BenchEntry, Benchmark } from './result.js';
+import { trainThroughput } from './train-throughput.js';
+
+const cnn2dBnDropoutSpec: ModelSpecInput = {
+  inputShape: [28, 28, 1],
+  layers: [
+    { type: 'conv2d', filters: 16, kernelSize: 3 },
+    { type: 'batchNorm' },
+    { type: 'activation', activation: 'relu' },
+    { type: 'maxPool2d', poolSize: 2 },
+    { type: 'conv2d', filters: 32, kernelSize: 3 },
+    { type: 'batchNorm' },
+    { type: 'activation', activation: 'relu' },
+    { type: 'maxPool2d', poolSize: 2 },
+    { type: 'flatten' },
+    { type: 'dropout', rate: 0.25 },
+    { type: 'dense', units: 64, activation: 'relu' },
+    { type: 'dense', units: 2 },
+  ],
+  loss: 'softmax_cross_entropy',
+};
+
+const cnn1dSpec: ModelSpecInput = {
+  inputShape: [1000, 1],
+  layers: [
+    { type: 'conv1d', filters: 16, kernelSize: 7, activation: 'relu' },
+    { type: 'maxPool1d', poolSize: 4 },
+    { type: 'conv1d', filters: 32, kernelSize: 5, activation: 'relu' },
+    { type: 'maxPool1d', poolSize: 4 },
+    { type: 'flatten' },
+    { type: 'dense', units: 64, activation: 'relu' },
+    { type: 'dense', units: 2 },
+  ],
+  loss: 'softmax_cross_entropy',
+};
+
+const models = [
+  { id: 'native.train.mlp', spec: mlpSpec, samples: 8192, repeats: 7, warmup: 4 },
+  { id: 'native.train.cnn2d', spec: cnn2dSpec, samples: 1024, repeats: 5, warmup: 3 },
+  { id: 'native.train.cnn2d-bn-dropout', spec: cnn2dBnDropoutSpec, samples: 1024, repeats: 5, warmup: 3 },
+  { id: 'native.train.cnn1d', spec: cnn1dSpec, samples: 1024, repeats: 5, warmup: 3 },
+];
+
+/** The native libtorch engine's training samples/s (batch 64, Adam) on the benchmark models vs PyTorch CPU. */
+export const nativeTrainBench: Benchmark = {
+  id: 'native.train',
+  run: async () => {
+    const loaded = tryLoadLibtorchAddon();
+    if (!('addon' in loaded)) {
+      process.stderr.write(`native.train skipped: ${loaded.why}\n`);
+      return [];
+    }
+    const out: BenchEntry[] = [];
+    for (const m of models) {
+      if (process.argv[2] && !m.id.includes(process.argv[2]) && !'native.train'.includes(process.argv[2])) continue;
+      out.push(await trainThroughput({ ...m, batch: 64, engine: 'libtorch' }));
+    }
+    return out;
+  },
+};

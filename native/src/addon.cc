@@ -1,0 +1,67 @@
+// medfed's native training engine: module entry. Exports NativeModel and a few helpers the
+// TypeScript side (src/engine/libtorch/) and its tests use.
+#include <ATen/Parallel.h>
+#include <ATen/Context.h>
+#include <torch/csrc/api/include/torch/version.h>
+#include <napi.h>
+
+#include <cstring>
+
+#include "js_util.h"
+#include "model_wrap.h"
+#include "rng.h"
+
+namespace medfed {
+
+static Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Object o = Napi::Object::New(info.Env());
+  o.Set("torch", TORCH_VERSION);
+  o.Set("threads", at::get_num_threads());
+  o.Set("cuda", at::hasCUDA());
+  return o;
+}
+
+static Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const int64_t n = intValue(info[0], "threads");
+    if (n >= 1) at::set_num_threads(static_cast<int>(n));
+    return Napi::Number::New(info.Env(), at::get_num_threads());
+  });
+}
+
+/** The dropout mask the engine draws (tests compare it with tfjs/dropout-mask.ts). */
+static Napi::Value DropoutMask(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const int64_t size = intValue(info[2], "size");
+    Napi::Float32Array out = Napi::Float32Array::New(info.Env(), size);
+    dropoutMask(static_cast<int32_t>(intValue(info[0], "seed")), intValue(info[1], "layer"), size, numberValue(info[3], "rate"), out.Data());
+    return out;
+  });
+}
+
+/** The example order of an epoch (tests compare it with core/random.ts). */
+static Napi::Value Permutation(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    const int64_t n = intValue(info[2], "n");
+    auto p = epochPermutation(static_cast<int32_t>(intValue(info[0], "seed")), intValue(info[1], "epoch"), n);
+    Napi::Int32Array out = Napi::Int32Array::New(info.Env(), n);
+    for (int64_t i = 0; i < n; i++) out[i] = static_cast<int32_t>(p[i]);
+    return out;
+  });
+}
+
+static Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  at::set_num_threads(1);
+  exports.Set("NativeModel", NativeModel::Init(env));
+  exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
+  exports.Set("dropoutMask", Napi::Function::New(env, DropoutMask));
+  exports.Set("permutation", Napi::Function::New(env, Permutation));
+  return exports;
+}
+
+}  // namespace medfed
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return medfed::Init(env, exports); }
+
+NODE_API_MODULE(medfed_torch, InitAddon)
