@@ -14,5 +14,7 @@ export function formatComparisonTable(results: Results): string {
     });
     return `| ${row.model} | ${row.run.split('/')[0]} | ${cells.join(' | ')} | ${hashes.get(row.run)?.slice(0, 16)}… |`;
   });
-  return [head, rule, ...rows].join('\n');
+  const m = results.study.majorityBaseline;
+  const floor = m ? [`| — | majority class (${m.label}) | ${COLUMNS.map((c) => (c === 'accuracy' ? m.accuracy.toFixed(3) : c === 'auroc' ? '0.500' : '')).join(' | ')} | — |`] : [];
+  return [head, rule, ...rows, ...floor].join('\n');
 }

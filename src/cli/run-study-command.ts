@@ -58,6 +58,7 @@ export async function runStudyToDirectory(loaded: LoadedStudySpec, opts: { out: 
       localEpochs: spec.training.epochs,
       sites: study.data.siteSummaries,
       engine: study.engine,
+      ...(study.majorityBaseline ? { majorityBaseline: study.majorityBaseline } : {}),
     },
     runs,
     comparison: buildComparison(runs as Parameters<typeof buildComparison>[0], study.data.task),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { dicomImagesDataSchema } from './dicom-images-spec.js';
 import { layerSpec } from './model-spec.js';
+import { dicomImagesDataSchema } from './dicom-images-spec.js';
+import { moleculesDataSchema } from './molecules-spec.js';
+import { fhirDataSchema } from '../connectors/fhir/spec.js';
 
 /**
  * A study ("job spec"): data, federation, local training, models, strategies and baselines.
@@ -81,7 +83,7 @@ export const csvDataSchema = z.strictObject({
 export type CsvDataSpec = z.infer<typeof csvDataSchema>;
 
 /** The study's data; each kind is prepared by src/simulator/data-kinds/<kind>.ts. */
-export const dataSchema = z.discriminatedUnion('kind', [csvDataSchema, dicomImagesDataSchema]);
+export const dataSchema = z.discriminatedUnion('kind', [csvDataSchema, dicomImagesDataSchema, moleculesDataSchema, fhirDataSchema]);
 
 export const strategyEntrySchema = z.strictObject({
   name: z.string().min(1),

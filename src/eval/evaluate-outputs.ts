@@ -1,3 +1,4 @@
+import { ErrorCodes, MedfedError } from '../core/errors.js';
 import { segmentationMetrics } from './dice.js';
 import { evaluatePredictions } from './evaluate.js';
 import { regressionMetrics } from './regression.js';
@@ -37,5 +38,8 @@ export function evaluateOutputs(
     }
     case 'survival':
       return survivalMetrics(outputs, labels, where);
+    case 'multi-task':
+      // taskOf never gives it: a multi-task study evaluates each site with its own loss.
+      throw new MedfedError(ErrorCodes.INTERNAL, `${where}: a multi-task model is evaluated per site, with each site's own loss`);
   }
 }

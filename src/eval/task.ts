@@ -6,7 +6,7 @@
  * - survival: a Cox partial-likelihood loss (one risk score per example).
  * Each task has its headline metric, used for progress lines, "best run" and report charts.
  */
-export const taskKinds = ['binary', 'multiclass', 'regression', 'survival', 'segmentation'] as const;
+export const taskKinds = ['binary', 'multiclass', 'regression', 'survival', 'segmentation', 'multi-task'] as const;
 export type TaskKind = (typeof taskKinds)[number];
 
 /** Headline metric of each task and whether higher is better. */
@@ -16,6 +16,9 @@ export const primaryMetricOf: Readonly<Record<TaskKind, { readonly name: string;
   regression: { name: 'rmse', higherIsBetter: false },
   survival: { name: 'cIndex', higherIsBetter: true },
   segmentation: { name: 'dice', higherIsBetter: true },
+  // Multi-task studies (each site its own assay and loss): mean over sites of each site's test loss;
+  // the per-site RMSE / AUROC are in each run's perSite metrics (simulator/multi-task.ts).
+  'multi-task': { name: 'loss', higherIsBetter: false },
 };
 
 /** Columns of a comparison table for each task (first = headline). */
@@ -25,6 +28,7 @@ export const comparisonMetricsOf: Readonly<Record<TaskKind, readonly string[]>> 
   regression: ['rmse', 'mae', 'r2'],
   survival: ['cIndex', 'loss'],
   segmentation: ['dice', 'voxelAccuracy'],
+  'multi-task': ['loss'],
 };
 
 /**

@@ -1,10 +1,10 @@
 import { readCsvFile } from '../connectors/csv/read-file.js';
-import { deriveSeed } from '../core/random.js';
-import { stratifiedSplit } from '../data/split.js';
 import { selectRows } from '../data/table.js';
-import { tableSiteData } from '../data/table-site-data.js';
 import type { SiteData } from '../site/site-data.js';
 import { createDicomImagesSiteData, type DicomImagesSiteDataConfig } from './dicom-image-site-data.js';
+import { createMoleculeSiteData, type MoleculesSiteDataConfig } from './molecule-site-data.js';
+import { createFhirSiteData, type FhirSiteDataConfig } from './fhir-site-data.js';
+import { splitTableSiteData } from './table-split.js';
 
 /**
  * How a site finds its data: a CSV file and its declared schema. In a deployment the file is the
@@ -25,12 +25,12 @@ export interface CsvSiteDataConfig {
   readonly releaseExtremes?: boolean;
 }
 
-export type SiteDataConfig = CsvSiteDataConfig | DicomImagesSiteDataConfig;
+export type SiteDataConfig = CsvSiteDataConfig | DicomImagesSiteDataConfig | MoleculesSiteDataConfig | FhirSiteDataConfig;
 
 export async function createSiteData(c: SiteDataConfig, siteId: string): Promise<SiteData> {
   if (c.kind === 'dicom-images') return createDicomImagesSiteData(c, siteId);
+  if (c.kind === 'molecules') return createMoleculeSiteData(c, siteId);
+  if (c.kind === 'fhir') return createFhirSiteData(c, siteId);
   const table = await readCsvFile(c.file, c.schemaFile);
-  const mine = c.rows ? selectRows(table, c.rows) : table;
-  const split = stratifiedSplit(mine.label, { testFraction: c.testFraction, seed: deriveSeed(c.seed, 'split', siteId) });
-  return tableSiteData(selectRows(mine, split.train), selectRows(mine, split.test), { siteId, siteMinK: c.minK, releaseExtremes: c.releaseExtremes });
+  return splitTableSiteData(c.rows ? selectRows(table, c.rows) : table, c, siteId);
 }

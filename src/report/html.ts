@@ -3,6 +3,7 @@ import { parseResults, type ResultsInput } from './results-schema.js';
 import { renderCalibrationCharts, renderRoundCharts, renderSiteCharts } from './sections/charts.js';
 import { renderComparisonTable } from './sections/comparison-table.js';
 import { renderHashes } from './sections/hashes.js';
+import { renderPerAssay } from './sections/per-assay.js';
 import { renderPrivacy } from './sections/privacy.js';
 import { renderSummary } from './sections/summary.js';
 import { reportCss } from './style.js';
@@ -18,6 +19,7 @@ export function renderReport(input: ResultsInput): string {
   const sections = [
     renderSummary(results),
     renderComparisonTable(results),
+    renderPerAssay(results),
     renderPrivacy(results),
     renderRoundCharts(results),
     renderSiteCharts(results),
@@ -27,6 +29,7 @@ export function renderReport(input: ResultsInput): string {
   const nav = [
     ['study', 'Study'],
     ['comparison', 'Comparison'],
+    ['assays', 'Per assay'],
     ['privacy', 'Privacy'],
     ['rounds', 'Learning curves'],
     ['sites', 'Per site'],

@@ -17,6 +17,10 @@ export const siteSummarySchema = z.object({
   positives: count.optional(),
   /** Multi-class tasks: examples per class in train + test. */
   classCounts: z.array(count).optional(),
+  /** Survival tasks: rows with the event (the rest are censored) in train + test. */
+  events: count.optional(),
+  /** Multi-task studies: this site's own task (e.g. "regression" for an assay of activities). */
+  task: z.enum(taskKinds).optional(),
 });
 
 export const datasetSummarySchema = z.object({
@@ -40,6 +44,8 @@ export const studySummarySchema = z.object({
   sites: z.array(siteSummarySchema).min(1),
   /** Training engine name, e.g. "tfjs-wasm". */
   engine: z.string().min(1),
+  /** Classification: always predicting the pooled training set's most frequent class (the floor to beat). */
+  majorityBaseline: z.object({ label: z.number().int().nonnegative(), accuracy: z.number().min(0).max(1), auroc: z.literal(0.5) }).optional(),
 });
 
 export const historyEntrySchema = z.object({

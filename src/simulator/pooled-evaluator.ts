@@ -3,6 +3,8 @@ import { modelLayout } from '../core/model-params.js';
 import type { Weights } from '../core/tensors.js';
 import type { TrainableModel } from '../engine/engine.js';
 import { evaluateOutputs, type TaskMetrics } from '../eval/evaluate-outputs.js';
+import { bootstrapMetric } from '../eval/bootstrap-metric.js';
+import { deriveSeed } from '../core/random.js';
 import { meanOfMetrics } from '../report/mean-metrics.js';
 import type { MetricsRecord } from '../report/metrics-schema.js';
 
@@ -31,6 +33,32 @@ export class PooledEvaluator {
       const loss = await this.model.evaluateLoss(this.test);
       return { ...evaluateOutputs(this.model.spec.loss, outputs, this.test.y, this.outputShape, this.test.n, { where: 'pooled test set' }), loss };
     });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Final metrics with bootstrap 95% intervals (1,000 resamples of the pooled test set, stratified by
+   * class, seeded) of AUROC and accuracy for classifiers, so a report can say how sure a difference is.
+   */
+  async evaluateFinal(weights: Weights, seed: number): Promise<TaskMetrics & { loss: number }> {
+    const metrics = await this.evaluate(weights);
+    if (metrics.task !== 'binary' && metrics.task !== 'multiclass') return metrics;
+    const outputs = await this.serial(async () => {
+      this.model.setWeights(weights);
+      return this.model.predict(this.test.x, this.test.n);
+    });
+    const intervals: Record<string, { lower: number | null; upper: number | null; level: number }> = {};
+    for (const name of ['auroc', 'accuracy'] as const) {
+      if (typeof metrics[name] !== 'number') continue;
+      const ci = bootstrapMetric(outputs, this.test.y, this.outputShape[0], name, { resamples: 1000, level: 0.95, seed: deriveSeed(seed, 'bootstrap', name), stratifyByLabel: true });
+      intervals[name] = { lower: ci.lower, upper: ci.upper, level: 0.95 };
+    }
+    return { ...metrics, intervals };
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn);
     this.queue = next.catch(() => undefined);
     return next;
   }

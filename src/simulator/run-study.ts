@@ -19,12 +19,17 @@ import { WorkerPool } from './worker-pool.js';
 import { runRecord, type RunOutcome } from './run-outcome.js';
 import { dpSgdConfigFor, runPrivacy } from '../privacy/dp/run-privacy.js';
 import { primaryMetricOf, taskOf } from '../eval/task.js';
+import { multiTaskMetrics } from './multi-task.js';
+import { pooledMultiTaskRun } from './multi-task-run.js';
 import { metricLabel } from '../report/format.js';
+import { majorityBaseline, type MajorityBaseline } from '../eval/majority-baseline.js';
 
 export interface StudyRun {
   readonly data: StudyData;
   readonly runs: RunOutcome[];
   readonly engine: string;
+  /** Classification: the majority class of the pooled training rows and its accuracy on the pooled test set. */
+  readonly majorityBaseline?: MajorityBaseline;
 }
 
 function expectPrepared(r: SiteReply, siteId: string): PrepareReply {
@@ -45,6 +50,10 @@ export async function runStudy(spec: StudySpec, baseDir: string, progress: Progr
   try {
     progress.log(`${data.sites.length} sites: ${data.sites.map((s) => s.siteId).join(', ')} · engine ${engine.name}`);
     log.info({ sites: data.siteSummaries, engine: engine.name, seed: spec.seed }, 'study started');
+    for (const note of data.notes ?? []) {
+      progress.log(note);
+      log.warn({ note }, 'data note');
+    }
     for (const [id, why] of Object.entries(data.excluded)) {
       progress.log(`site ${id} left out: ${why}`);
       log.warn({ site: id, reason: why }, 'site left out');
@@ -62,23 +71,26 @@ export async function runStudy(spec: StudySpec, baseDir: string, progress: Progr
       const initial = initialWeights(layout, spec.seed);
       const evalModel = await engine.build(layout.spec, { seed: spec.seed });
       const evaluator = new PooledEvaluator(evalModel, local.pooledTest);
-      const primary = primaryMetricOf[taskOf(layout.spec.loss, layout.outputShape)].name;
-      const ctx = { spec, conns, layout, initial, evaluator, normalization, progress, log, modelName: m.name, primary };
+      const primary = primaryMetricOf[data.multiTask ? 'multi-task' : taskOf(layout.spec.loss, layout.outputShape)].name;
+      const ctx = { spec, conns, layout, initial, evaluator, normalization, progress, log, modelName: m.name, primary, multiTask: data.multiTask !== undefined };
       try {
-        if (spec.baselines.includes('pooled')) runs.push(await pooledRun(ctx, local.pooledTrain, local.siteTests));
+        if (spec.baselines.includes('pooled')) {
+          runs.push(data.multiTask ? await pooledMultiTaskRun(ctx, data.multiTask.siteLoss, local.siteTrains!, local.siteTests) : await pooledRun(ctx, local.pooledTrain, local.siteTests));
+        }
         if (spec.baselines.includes('local-only')) runs.push(await federatedRun(ctx, { name: 'local-only', options: {} }, 'local-only'));
         for (const s of spec.strategies) runs.push(await federatedRun(ctx, s, 'federated'));
       } finally {
         evalModel.dispose();
       }
     }
-    return { data, runs, engine: engine.name };
+    const majority = data.task === 'binary' || data.task === 'multiclass' ? majorityBaseline(local.pooledTrain, local.pooledTest) : undefined;
+    return { data, runs, engine: engine.name, ...(majority ? { majorityBaseline: majority } : {}) };
   } finally {
     await pool.close();
   }
 }
 
-interface RunContext {
+export interface RunContext {
   readonly spec: StudySpec;
   readonly conns: readonly SiteConnection[];
   readonly layout: ModelLayout;
@@ -90,6 +102,8 @@ interface RunContext {
   readonly modelName: string;
   /** The task's headline metric (eval/task.ts), shown in progress lines. */
   readonly primary: string;
+  /** Multi-task data: metrics come from each site's own test split (simulator/multi-task.ts), not a pooled test set. */
+  readonly multiTask: boolean;
 }
 
 async function federatedRun(c: RunContext, s: StrategyEntry, kind: 'federated' | 'local-only'): Promise<RunOutcome> {
@@ -130,15 +144,23 @@ async function federatedRun(c: RunContext, s: StrategyEntry, kind: 'federated' |
         ? { secureAggregation: { ...c.spec.federation.secureAggregation, exampleScale: Math.max(...prepared.map((p) => p.trainExamples)) } }
         : {}),
       onRound: async (r) => {
-        const metrics =
-          kind === 'local-only' ? await c.evaluator.evaluateMean(localModels().map((l) => l.weights)) : summaryMetrics(await c.evaluator.evaluate(r.global));
+        const metrics = c.multiTask
+          ? multiTaskMetrics(r.siteMetrics)
+          : kind === 'local-only'
+            ? await c.evaluator.evaluateMean(localModels().map((l) => l.weights))
+            : summaryMetrics(await c.evaluator.evaluate(r.global));
         history.push({ round: r.round, metrics, trainLoss: r.trainLoss, sites: r.sampled.length, failed: Object.keys(r.failed) });
         c.log.info({ run: name, round: r.round, sampled: r.sampled, failed: r.failed, trainLoss: r.trainLoss, pooledTest: metrics, durationMs: r.durationMs }, 'round ended');
         c.progress.tick(r.round, `${headline(c.primary, metrics)} loss ${r.trainLoss.toFixed(4)}`);
       },
     });
     const last = result.rounds[result.rounds.length - 1];
-    const locals = kind === 'local-only' ? await Promise.all(localModels().map(async (l) => ({ ...l, metrics: summaryMetrics(await c.evaluator.evaluate(l.weights)) }))) : undefined;
+    const locals =
+      kind === 'local-only'
+        ? await Promise.all(
+            localModels().map(async (l) => ({ ...l, metrics: c.multiTask ? { ...(last.siteMetrics[l.siteId] ?? {}) } : summaryMetrics(await c.evaluator.evaluate(l.weights)) })),
+          )
+        : undefined;
     const privacy = dpSgd ? runPrivacy(dpSgd, prepared.map((p) => ({ siteId: p.siteId, n: p.trainExamples, rounds: roundsTrained(result.rounds, p.siteId) })), training) : undefined;
     const outcome = runRecord({
       privacy,
@@ -148,7 +170,7 @@ async function federatedRun(c: RunContext, s: StrategyEntry, kind: 'federated' |
       strategyOptions: s.options,
       model: c.modelName,
       final: result.final,
-      finalMetrics: kind === 'federated' ? await c.evaluator.evaluate(result.final) : undefined,
+      finalMetrics: kind === 'federated' ? (c.multiTask ? multiTaskMetrics(last.siteMetrics) : await c.evaluator.evaluateFinal(result.final, c.spec.seed)) : undefined,
       history,
       perSite: last.siteMetrics,
       localModels: locals,
@@ -191,7 +213,7 @@ async function pooledRun(c: RunContext, train: Dataset, siteTests: ReadonlyMap<s
       kind: 'pooled',
       model: c.modelName,
       final,
-      finalMetrics: await c.evaluator.evaluate(final),
+      finalMetrics: await c.evaluator.evaluateFinal(final, c.spec.seed),
       history,
       perSite,
       training: c.spec.training,
@@ -211,7 +233,7 @@ function roundsTrained(rounds: readonly { sampled: readonly string[]; failed: Re
 }
 
 /** e.g. "AUROC 0.881", "C-index 0.702", "Dice 0.81". */
-function headline(metric: string, metrics: Readonly<Record<string, unknown>>): string {
+export function headline(metric: string, metrics: Readonly<Record<string, unknown>>): string {
   const v = metrics[metric];
   return `${metricLabel(metric)} ${typeof v === 'number' ? v.toFixed(3) : 'n/a'}`;
 }

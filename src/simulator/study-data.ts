@@ -8,6 +8,8 @@ import type { SiteDataConfig } from '../node/site-data-config.js';
 import type { SiteSummary } from '../report/results-schema.js';
 import { prepareCsvStudyData } from './data-kinds/csv.js';
 import { prepareDicomImagesStudyData } from './data-kinds/dicom-images.js';
+import { prepareFhirStudyData } from './data-kinds/fhir.js';
+import { prepareMoleculesStudyData } from './data-kinds/molecules.js';
 
 /**
  * The simulator's view of a study's data: how the rows are split into sites (each site then
@@ -25,11 +27,20 @@ export interface StudyData {
   readonly siteSummaries: SiteSummary[];
   /** Sites left out (fewer rows than partition.minRows), with the reason. */
   readonly excluded: Record<string, string>;
+  /** Things the user should know about the data (e.g. molecules left out), printed and logged at the start. */
+  readonly notes?: readonly string[];
+  /**
+   * Multi-task data (kind molecules): each site is its own task with its own loss (`loss` above is
+   * only the job model's default); there is no meaningful pooled test set (simulator/multi-task.ts).
+   */
+  readonly multiTask?: { readonly siteLoss: Readonly<Record<string, LossName>> };
   materializeAll(normalization?: Normalization): Promise<{
     featureShape: readonly number[];
     pooledTrain: Dataset;
     pooledTest: Dataset;
     siteTests: Map<string, Dataset>;
+    /** Multi-task data: each site's training set (the pooled multi-task baseline trains on them). */
+    siteTrains?: Map<string, Dataset>;
   }>;
 }
 
@@ -45,5 +56,9 @@ export async function prepareStudyData(spec: StudySpec, baseDir: string): Promis
       return prepareCsvStudyData(spec, d, baseDir);
     case 'dicom-images':
       return prepareDicomImagesStudyData(spec, d, baseDir);
+    case 'fhir':
+      return prepareFhirStudyData(spec, d, baseDir);
+    case 'molecules':
+      return prepareMoleculesStudyData(spec, d, baseDir);
   }
 }

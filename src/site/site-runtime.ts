@@ -22,6 +22,8 @@ interface JobAtSite {
   /** Model spec and normalisation it was prepared with: a re-prepare with the same keeps the state. */
   readonly preparedWith: string;
   readonly state: VersionedSiteState;
+  /** The site's data (its beforeFit may refuse a round). */
+  readonly data: SiteData;
   strategy?: { readonly name: string; readonly site: SiteStrategy };
   /** DP-SGD: the job's resolved settings (by config) and the rounds trained with them. */
   dp?: { readonly key: string; readonly resolved: ResolvedDpSgd; rounds: number };
@@ -112,13 +114,15 @@ export class SiteRuntime {
     const existing = this.jobs.get(req.jobId);
     if (existing && existing.preparedWith === preparedWith) return this.prepared(existing);
     existing?.model.dispose();
-    const layout = modelLayout(req.model);
-    const { train, test } = (await this.dataOf(req.jobId, req.job)).materialize(req.normalization);
+    const data = await this.dataOf(req.jobId, req.job);
+    // Multi-task studies: the site's own task decides its loss (same layout as the job's model).
+    const layout = modelLayout(data.loss && data.loss !== req.model.loss ? { ...req.model, loss: data.loss } : req.model);
+    const { train, test } = data.materialize(req.normalization);
     const model = await (await this.engine()).build(layout.spec, { seed: 0 });
     // A site that restarted picks its strategy state up from its store (if it has one).
     const restored = existing ? undefined : await this.options.stateStore?.load(req.jobId);
     const state = new VersionedSiteState(this.siteId, this.options.keepStateRounds, restored);
-    const job: JobAtSite = { layout, model, train, test, preparedWith, state };
+    const job: JobAtSite = { layout, model, train, test, preparedWith, state, data };
     this.jobs.set(req.jobId, job);
     return this.prepared(job);
   }
@@ -152,6 +156,7 @@ export class SiteRuntime {
 
   private async fit(req: FitRequest): Promise<SiteReply> {
     const job = this.job(req.jobId);
+    job.data.beforeFit?.(req.round);
     const site = this.siteStrategy(job, req.strategy, req.strategyOptions);
     const global = unpackModelWeights(req.weights, job.layout, `global model (round ${req.round})`);
     const baseOptions: TrainOptions = {
@@ -190,7 +195,8 @@ export class SiteRuntime {
       kind: 'fit',
       siteId: this.siteId,
       round: req.round,
-      weights: packWeights(trained),
+      // Personalised strategies (fedper) keep their private tensors out of the reply.
+      weights: packWeights(site.outgoing ? site.outgoing(ctx, trained) : trained),
       numExamples: job.train.n,
       steps: result.steps,
       extra: packExtras(extra),

@@ -5,6 +5,7 @@ import { fedadagrad } from './fedadagrad.js';
 import { fedadam } from './fedadam.js';
 import { fedavg } from './fedavg.js';
 import { fedbn } from './fedbn.js';
+import { fedper } from './fedper.js';
 import { fedprox } from './fedprox.js';
 import { fedyogi } from './fedyogi.js';
 import { localOnly } from './local-only.js';
@@ -26,6 +27,7 @@ export function registerStrategy(plugin: StrategyPlugin): void {
 }
 
 for (const p of [fedavg, fedprox, scaffold, fedadam, fedyogi, fedadagrad, fedbn, localOnly] as StrategyPlugin[]) registerStrategy(p);
+registerStrategy(fedper as StrategyPlugin);
 for (const p of [median, trimmedMean, krum, multiKrum, normBound] as StrategyPlugin[]) registerStrategy(p);
 registerStrategy(dpFedavg as StrategyPlugin);
 

@@ -74,6 +74,11 @@ export interface SiteStrategy {
    * overlays its local normalisation layers.
    */
   personalize(ctx: { layout: ModelLayout; global: Weights; state: SiteState }): Weights;
+  /**
+   * The weights the site sends back after training (default: all it trained). FedPer replaces its
+   * private head with the global values it received, so the head never leaves the site.
+   */
+  outgoing?(ctx: SiteFitContext, trained: Weights): Weights;
 }
 
 export interface StrategyPlugin<S extends z.ZodType = z.ZodType> {

@@ -10,6 +10,8 @@ const expectations: Record<string, Expectation> = {
   fedprox: { kind: 'average' },
   scaffold: { kind: 'average' },
   fedbn: { kind: 'average', keepsNormalization: true },
+  // The head (last layer) stays at each site: the server keeps its global values.
+  fedper: { kind: 'average', keepsLastLayer: true },
   fedadam: { kind: 'server-optimizer', maxStep: 0.01 },
   fedyogi: { kind: 'server-optimizer', maxStep: 0.01 },
   fedadagrad: { kind: 'server-optimizer', maxStep: 0.01 },

@@ -10,7 +10,7 @@ import { bnLayout, plain, plainState, reply, sgdOptions, weightsOf } from './fix
 /** What aggregating identical replies must give. */
 export type Expectation =
   /** The replies' weights come back (FedBN: except normalisation tensors, which keep the global values). */
-  | { readonly kind: 'average'; readonly keepsNormalization?: boolean }
+  | { readonly kind: 'average'; readonly keepsNormalization?: boolean; readonly keepsLastLayer?: boolean }
   /** Trainable tensors move from the global ones toward the replies by at most maxStep; others are averaged. */
   | { readonly kind: 'server-optimizer'; readonly maxStep: number }
   /** A baseline without aggregation: the global weights stay as they were. */
@@ -88,7 +88,10 @@ export function strategyConformance(name: string, rawOptions: unknown, expect: E
             if (expect.kind === 'no-aggregation') {
               assert.equal(got[i], x[i], `${p.name}[${i}] changed`);
             } else if (expect.kind === 'average' || !p.trainable) {
-              const target = expect.kind === 'average' && expect.keepsNormalization && p.normalization ? x[i] : want[i];
+              const kept =
+                expect.kind === 'average' &&
+                ((expect.keepsNormalization && p.normalization) || (expect.keepsLastLayer && p.layerPath === layout.params[layout.params.length - 1].layerPath));
+              const target = kept ? x[i] : want[i];
               assert.ok(Math.abs(got[i] - target) <= 1e-6, `${p.name}[${i}] = ${got[i]}, expected ${target}`);
             } else {
               const step = got[i] - x[i];

@@ -16,7 +16,7 @@ function configError(fn: () => unknown): MedfedError {
 }
 
 test('the built-in strategies are registered by name with descriptions', () => {
-  assert.deepEqual(strategyNames(), ['dp-fedavg', 'fedadagrad', 'fedadam', 'fedavg', 'fedbn', 'fedprox', 'fedyogi', 'krum', 'local-only', 'median', 'multi-krum', 'norm-bound', 'scaffold', 'trimmed-mean']);
+  assert.deepEqual(strategyNames(), ['dp-fedavg', 'fedadagrad', 'fedadam', 'fedavg', 'fedbn', 'fedper', 'fedprox', 'fedyogi', 'krum', 'local-only', 'median', 'multi-krum', 'norm-bound', 'scaffold', 'trimmed-mean']);
   assert.deepEqual(listStrategies().map((p) => p.name), strategyNames());
   for (const p of listStrategies()) assert.ok(p.description.length > 20, p.name);
   assert.equal(getStrategy('fedavg'), fedavg);
@@ -26,7 +26,7 @@ test('an unknown strategy name is UNKNOWN_NAME listing the registered names', ()
   const e = configError(() => getStrategy('fedsgd', 'strategies[0].name'));
   assert.equal(e.code, ErrorCodes.UNKNOWN_NAME);
   assert.equal(e.where, 'strategies[0].name');
-  assert.match(e.message, /"fedsgd".*fedadagrad, fedadam, fedavg, fedbn, fedprox, fedyogi, krum, local-only, median, multi-krum, norm-bound, scaffold, trimmed-mean/);
+  assert.match(e.message, /"fedsgd".*fedadagrad, fedadam, fedavg, fedbn, fedper, fedprox, fedyogi, krum, local-only, median, multi-krum, norm-bound, scaffold, trimmed-mean/);
   const viaOptions = configError(() => parseStrategyOptions('fedsgd', {}, 'strategies[2].options'));
   assert.equal(viaOptions.code, ErrorCodes.UNKNOWN_NAME);
   assert.equal(viaOptions.where, 'strategies[2].name');

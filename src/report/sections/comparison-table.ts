@@ -12,6 +12,7 @@ const taskNote: Record<TaskKind, string> = {
   regression: 'RMSE and MAE in the target\'s unit: lower is better.',
   survival: 'C-index: Harrell\'s concordance of the Cox risk scores with the observed times (0.5 = chance).',
   segmentation: 'Dice: mean over the foreground structures, all voxels of the test patches pooled.',
+  'multi-task': 'Each site is its own assay with its own loss: the loss is the mean over sites of each site\'s test loss (lower is better); RMSE / AUROC per assay are under "Per assay".',
 };
 
 const kindLabels: Record<RunResult['kind'], string> = {
@@ -36,6 +37,13 @@ function localModelRows(run: RunResult, columns: readonly string[]): string[] {
       `<tr class="sub"><th scope="row">${escapeHtml(m.siteId)}'s own model</th><td>local-only · one site</td>` +
       `${columns.map((c) => metricCell(m.metrics, c)).join('')}</tr>`,
   );
+}
+
+/** The majority-class floor: what a model that ignores the features scores. */
+function majorityNote(results: Results): string {
+  const m = results.study.majorityBaseline;
+  if (!m) return '';
+  return ` Majority-class baseline (always class ${m.label}): accuracy ${m.accuracy.toFixed(3)}, AUROC 0.500.`;
 }
 
 /**
@@ -64,7 +72,7 @@ export function renderComparisonTable(results: Results): string {
 <h2>Comparison on the pooled test set</h2>
 <p class="note">Final models evaluated on the union of all sites' test splits. Local-only: the mean over the sites' own models (each listed below it).
 ${escapeHtml(taskNote[results.study.task])} “—”: undefined on these data (hover for the reason).
-Highlighted: the best federated strategy by ${escapeHtml(metricLabel(primary))}.</p>
+Highlighted: the best federated strategy by ${escapeHtml(metricLabel(primary))}.${majorityNote(results)} Small figures under a value: bootstrap 95% interval (1,000 resamples of the pooled test set).</p>
 <div class="scroll"><table class="comparison"><thead>${head}</thead>${blocks.join('')}</table></div>
 </section>`;
 }

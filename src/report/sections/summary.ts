@@ -5,8 +5,9 @@ import type { Results, SiteSummary } from '../results-schema.js';
 /** Label balance of a site as text and a bar width (fraction of positives, or largest class share). */
 function balance(site: SiteSummary): { text: string; fraction: number | null } {
   const total = site.trainExamples + site.testExamples;
-  if (site.positives !== undefined && total > 0) {
-    return { text: `${formatInt(site.positives)} (${formatPercent(site.positives / total)})`, fraction: site.positives / total };
+  const positives = site.positives ?? site.events; // survival: rows with the event
+  if (positives !== undefined && total > 0) {
+    return { text: `${formatInt(positives)} (${formatPercent(positives / total)})`, fraction: positives / total };
   }
   if (site.classCounts && total > 0) return { text: site.classCounts.map(formatInt).join(' / '), fraction: null };
   return { text: '—', fraction: null };
@@ -30,11 +31,11 @@ export function renderSummary(results: Results): string {
   const s = results.study;
   const d = s.dataset;
   const totals = s.sites.reduce(
-    (a, site) => ({ train: a.train + site.trainExamples, test: a.test + site.testExamples, pos: a.pos + (site.positives ?? 0) }),
+    (a, site) => ({ train: a.train + site.trainExamples, test: a.test + site.testExamples, pos: a.pos + (site.positives ?? site.events ?? 0) }),
     { train: 0, test: 0, pos: 0 },
   );
-  const hasPositives = s.sites.every((site) => site.positives !== undefined);
-  const balanceHead = hasPositives ? 'Positives' : s.sites.some((site) => site.classCounts) ? 'Examples per class' : 'Label balance';
+  const hasPositives = s.sites.every((site) => (site.positives ?? site.events) !== undefined);
+  const balanceHead = hasPositives ? (s.task === 'survival' ? 'Events' : 'Positives') : s.sites.some((site) => site.classCounts) ? 'Examples per class' : 'Label balance';
   const totalBalance = hasPositives ? `${formatInt(totals.pos)} (${formatPercent(totals.pos / Math.max(1, totals.train + totals.test))})` : '';
   return `<section id="study">
 <h2>Study</h2>

@@ -1,13 +1,11 @@
 import { resolve } from 'node:path';
 import { readCsvFile, readTabularSchemaFile } from '../../connectors/csv/read-file.js';
-import { concatDatasets } from '../../core/dataset.js';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
 import type { CsvDataSpec, PartitionSpec, StudySpec } from '../../core/study-spec.js';
 import { partitionBySite, partitionDirichletLabel, partitionIid, partitionQuantitySkew, type SitePartition } from '../../data/partition.js';
 import type { Table } from '../../data/table.js';
-import { createSiteData } from '../../node/site-data-config.js';
-import type { SiteSummary } from '../../report/results-schema.js';
 import type { StudyData } from '../study-data.js';
+import { tabularStudyData } from './tabular-study.js';
 
 function partitionRows(table: Table, p: PartitionSpec, seed: number, where: string): SitePartition[] {
   switch (p.by) {
@@ -46,40 +44,17 @@ export async function prepareCsvStudyData(spec: StudySpec, d: CsvDataSpec, baseD
       where: 'data.partition',
     });
   }
-  const sites = kept.map((p) => ({
-    siteId: p.siteId,
-    data: { kind: 'csv' as const, file, schemaFile, rows: p.indices, testFraction: d.testFraction, seed: spec.seed },
-  }));
-  const numClasses = table.labelLevels.length;
-  const loaded = await Promise.all(sites.map(async (s) => ({ siteId: s.siteId, data: await createSiteData(s.data, s.siteId) })));
-  const siteSummaries: SiteSummary[] = kept.map((p) => {
-    const site = loaded.find((l) => l.siteId === p.siteId)!.data;
-    const counts = new Array<number>(numClasses).fill(0);
-    for (const i of p.indices) counts[table.label[i]]++;
-    return {
-      id: p.siteId,
-      trainExamples: site.trainCount,
-      testExamples: site.testCount,
-      ...(numClasses === 2 ? { positives: counts[1] } : { classCounts: counts }),
-    };
-  });
-  return {
+  return tabularStudyData({
     schema,
-    sites,
+    sites: kept.map((p) => ({
+      siteId: p.siteId,
+      data: { kind: 'csv' as const, file, schemaFile, rows: p.indices, testFraction: d.testFraction, seed: spec.seed },
+      labels: p.indices.map((i) => table.label[i]),
+    })),
+    numClasses: table.labelLevels.length,
+    survival: table.survival !== undefined,
     normalize: d.normalize,
-    loss: 'softmax_cross_entropy',
-    task: numClasses === 2 ? 'binary' : 'multiclass',
     dataset: { name: schema.name ?? d.file, source: d.source ?? d.file, licence: d.licence ?? 'not stated', rows: table.n },
-    siteSummaries,
     excluded,
-    async materializeAll(normalization) {
-      const all = loaded.map((l) => ({ siteId: l.siteId, ...l.data.materialize(normalization) }));
-      return {
-        featureShape: all[0].train.featureShape,
-        pooledTrain: concatDatasets(all.map((a) => a.train)),
-        pooledTest: concatDatasets(all.map((a) => a.test)),
-        siteTests: new Map(all.map((a) => [a.siteId, a.test])),
-      };
-    },
-  };
+  });
 }
