@@ -3,6 +3,7 @@ import { selectRows } from '../data/table.js';
 import type { SiteData } from '../site/site-data.js';
 import { createDicomImagesSiteData, type DicomImagesSiteDataConfig } from './dicom-image-site-data.js';
 import { createMoleculeSiteData, type MoleculesSiteDataConfig } from './molecule-site-data.js';
+import { createEcgSyntheticSiteData, type EcgSyntheticSiteDataConfig } from '../signals/ecg/ecg-site-data.js';
 import { createFhirSiteData, type FhirSiteDataConfig } from './fhir-site-data.js';
 import { splitTableSiteData } from './table-split.js';
 
@@ -25,12 +26,13 @@ export interface CsvSiteDataConfig {
   readonly releaseExtremes?: boolean;
 }
 
-export type SiteDataConfig = CsvSiteDataConfig | DicomImagesSiteDataConfig | MoleculesSiteDataConfig | FhirSiteDataConfig;
+export type SiteDataConfig = CsvSiteDataConfig | DicomImagesSiteDataConfig | MoleculesSiteDataConfig | FhirSiteDataConfig | EcgSyntheticSiteDataConfig;
 
 export async function createSiteData(c: SiteDataConfig, siteId: string): Promise<SiteData> {
   if (c.kind === 'dicom-images') return createDicomImagesSiteData(c, siteId);
   if (c.kind === 'molecules') return createMoleculeSiteData(c, siteId);
   if (c.kind === 'fhir') return createFhirSiteData(c, siteId);
+  if (c.kind === 'ecg-synthetic') return createEcgSyntheticSiteData(c, siteId);
   const table = await readCsvFile(c.file, c.schemaFile);
   return splitTableSiteData(c.rows ? selectRows(table, c.rows) : table, c, siteId);
 }

@@ -8,6 +8,7 @@ import type { SiteDataConfig } from '../node/site-data-config.js';
 import type { SiteSummary } from '../report/results-schema.js';
 import { prepareCsvStudyData } from './data-kinds/csv.js';
 import { prepareDicomImagesStudyData } from './data-kinds/dicom-images.js';
+import { prepareEcgSyntheticStudyData } from './data-kinds/ecg-synthetic.js';
 import { prepareFhirStudyData } from './data-kinds/fhir.js';
 import { prepareMoleculesStudyData } from './data-kinds/molecules.js';
 
@@ -60,5 +61,7 @@ export async function prepareStudyData(spec: StudySpec, baseDir: string): Promis
       return prepareFhirStudyData(spec, d, baseDir);
     case 'molecules':
       return prepareMoleculesStudyData(spec, d, baseDir);
+    case 'ecg-synthetic':
+      return prepareEcgSyntheticStudyData(spec, d);
   }
 }
