@@ -9,21 +9,8 @@ import type { DpSgdOptions, TrainOptions, TrainResult } from '../engine.js';
 import { toExternal } from '../tfjs/layout-convert.js';
 import type { NativeModelHandle } from './addon-types.js';
 import { nativeAsync, native } from './native-errors.js';
+import { checkDpOptions } from '../dp-sgd-checks.js';
 
-/** The checks of tfjs/dp-sgd-loop.ts (not exported there): clipNorm, noiseMultiplier, no batch norm. */
-function checkDpOptions(layout: ModelLayout, dp: DpSgdOptions): void {
-  const bad = (field: string, what: string, got: unknown) =>
-    new MedfedError(ErrorCodes.CONFIG_INVALID, `dpSgd.${field} must be ${what}, got ${String(got)}`, { where: `dpSgd.${field}`, hint: 'see docs/differential-privacy.md' });
-  if (!(dp.clipNorm > 0) || !Number.isFinite(dp.clipNorm)) throw bad('clipNorm', 'a finite number > 0', dp.clipNorm);
-  if (!(dp.noiseMultiplier >= 0) || !Number.isFinite(dp.noiseMultiplier)) throw bad('noiseMultiplier', 'a finite number >= 0', dp.noiseMultiplier);
-  const bn = layout.spec.layers.findIndex((l) => l.type === 'batchNorm');
-  if (bn >= 0) {
-    throw new MedfedError(ErrorCodes.CONFIG_INVALID, 'DP-SGD cannot train a model with batch normalisation: batch statistics mix examples, so per-example gradients (and the privacy guarantee) are undefined', {
-      where: `layers[${bn}] (batchNorm)`,
-      hint: 'remove the batchNorm layers (or use group/layer normalisation) when training with differential privacy',
-    });
-  }
-}
 
 /**
  * DP-SGD on the native engine with the semantics of tfjs/dp-sgd-loop.ts: the Poisson batch and

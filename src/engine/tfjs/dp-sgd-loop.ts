@@ -1,6 +1,6 @@
 import type { Dataset } from '../../core/dataset.js';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
-import { allLayers, labelsPerExample, type ModelLayout } from '../../core/model-params.js';
+import { labelsPerExample, type ModelLayout } from '../../core/model-params.js';
 import { deriveSeed } from '../../core/random.js';
 import { sizeOf } from '../../core/tensors.js';
 import { dpSgdPlan } from '../../privacy/dp/dp-sgd-plan.js';
@@ -11,26 +11,8 @@ import { FusedOptimizer, type GradientExtras } from './fused-optimizer.js';
 import type { GradientStep } from './gradient-step.js';
 import { clippedGradientSum } from './per-example-gradients.js';
 import type { WeightStore } from './weight-store.js';
+import { checkDpOptions } from '../dp-sgd-checks.js';
 
-function checkDpOptions(layout: ModelLayout, dp: DpSgdOptions): void {
-  const bad = (field: string, what: string, got: unknown) =>
-    new MedfedError(ErrorCodes.CONFIG_INVALID, `dpSgd.${field} must be ${what}, got ${String(got)}`, { where: `dpSgd.${field}`, hint: 'see docs/differential-privacy.md' });
-  if (!(dp.clipNorm > 0) || !Number.isFinite(dp.clipNorm)) throw bad('clipNorm', 'a finite number > 0', dp.clipNorm);
-  if (!(dp.noiseMultiplier >= 0) || !Number.isFinite(dp.noiseMultiplier)) throw bad('noiseMultiplier', 'a finite number >= 0', dp.noiseMultiplier);
-  if (layout.spec.loss === 'cox') {
-    throw new MedfedError(ErrorCodes.CONFIG_INVALID, 'DP-SGD cannot train with the cox loss: the partial likelihood is not a sum of per-example terms (each patient is in the risk sets of others), so per-example gradients and their clipping bound are undefined', {
-      where: 'model.loss (cox) with dpSgd',
-      hint: 'train Cox models without privacy.dpSgd, or protect the updates with DP-FedAvg (client-level DP) instead; docs/survival.md',
-    });
-  }
-  const bn = allLayers(layout.layers).find((l) => l.layer.type === 'batchNorm')?.path.split('.layers.').join('].layers[');
-  if (bn !== undefined) {
-    throw new MedfedError(ErrorCodes.CONFIG_INVALID, 'DP-SGD cannot train a model with batch normalisation: batch statistics mix examples, so per-example gradients (and the privacy guarantee) are undefined', {
-      where: `layers[${bn}] (batchNorm)`,
-      hint: 'remove the batchNorm layers (or use group/layer normalisation) when training with differential privacy',
-    });
-  }
-}
 
 /**
  * DP-SGD (Abadi et al. 2016) over `options.epochs` epochs of ceil(1 / q) steps. Each step draws a

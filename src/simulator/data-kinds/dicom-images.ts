@@ -1,5 +1,4 @@
 import { join, resolve } from 'node:path';
-import { concatDatasets } from '../../core/dataset.js';
 import type { DicomImagesDataSpec } from '../../core/dicom-images-spec.js';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
 import type { StudySpec } from '../../core/study-spec.js';
@@ -9,6 +8,7 @@ import { readImageManifest } from '../../node/dicom-image-site-data.js';
 import { ensureXraySiteFiles, MANIFEST_NAME } from '../../node/xray-dataset-files.js';
 import type { SiteSummary } from '../../report/results-schema.js';
 import type { StudyData } from '../study-data.js';
+import { pooledSets } from './pooled-sets.js';
 
 /**
  * DICOM images per site, each site a folder (or manifest) of its own: the simulator only
@@ -73,13 +73,7 @@ export async function prepareDicomImagesStudyData(spec: StudySpec, d: DicomImage
     siteSummaries,
     excluded: {},
     async materializeAll() {
-      const all = loaded.map((l) => ({ siteId: l.siteId, ...l.data.materialize() }));
-      return {
-        featureShape: all[0].train.featureShape,
-        pooledTrain: concatDatasets(all.map((a) => a.train)),
-        pooledTest: concatDatasets(all.map((a) => a.test)),
-        siteTests: new Map(all.map((a) => [a.siteId, a.test])),
-      };
+      return pooledSets(loaded);
     },
   };
 }

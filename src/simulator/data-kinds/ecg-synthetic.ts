@@ -1,10 +1,10 @@
-import { concatDatasets } from '../../core/dataset.js';
 import type { EcgSyntheticDataSpec } from '../../core/ecg-synthetic-spec.js';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
 import type { StudySpec } from '../../core/study-spec.js';
 import { createEcgSyntheticSiteData, type EcgSyntheticSiteDataConfig } from '../../signals/ecg/ecg-site-data.js';
 import type { SiteSummary } from '../../report/results-schema.js';
 import type { StudyData } from '../study-data.js';
+import { pooledSets } from './pooled-sets.js';
 
 /**
  * Simulated wearables (docs/wearables.md): device `device-001` … each generates its own ECGSYN
@@ -59,13 +59,7 @@ export async function prepareEcgSyntheticStudyData(spec: StudySpec, d: EcgSynthe
     siteSummaries,
     excluded: {},
     async materializeAll() {
-      const all = loaded.map((l) => ({ siteId: l.siteId, ...l.data.materialize() }));
-      return {
-        featureShape: all[0].train.featureShape,
-        pooledTrain: concatDatasets(all.map((a) => a.train)),
-        pooledTest: concatDatasets(all.map((a) => a.test)),
-        siteTests: new Map(all.map((a) => [a.siteId, a.test])),
-      };
+      return pooledSets(loaded);
     },
   };
 }

@@ -1,8 +1,8 @@
 import type { TabularSchema } from '../../connectors/csv/schema.js';
-import { concatDatasets } from '../../core/dataset.js';
 import { createSiteData, type SiteDataConfig } from '../../node/site-data-config.js';
 import type { SiteSummary } from '../../report/results-schema.js';
 import type { StudyData } from '../study-data.js';
+import { pooledSets } from './pooled-sets.js';
 
 /**
  * StudyData for tabular sites (CSV rows, FHIR extractions): every site loads its own data as it
@@ -40,13 +40,7 @@ export async function tabularStudyData(o: {
     siteSummaries,
     excluded: o.excluded,
     async materializeAll(normalization) {
-      const all = loaded.map((l) => ({ siteId: l.siteId, ...l.data.materialize(normalization) }));
-      return {
-        featureShape: all[0].train.featureShape,
-        pooledTrain: concatDatasets(all.map((a) => a.train)),
-        pooledTest: concatDatasets(all.map((a) => a.test)),
-        siteTests: new Map(all.map((a) => [a.siteId, a.test])),
-      };
+      return pooledSets(loaded, normalization);
     },
   };
 }
