@@ -2,6 +2,7 @@ import { escapeHtml } from './escape-html.js';
 import { parseResults, type ResultsInput } from './results-schema.js';
 import { renderCalibrationCharts, renderRoundCharts, renderSiteCharts } from './sections/charts.js';
 import { renderComparisonTable } from './sections/comparison-table.js';
+import { renderCrossSite } from './sections/cross-site.js';
 import { renderHashes } from './sections/hashes.js';
 import { renderPerAssay } from './sections/per-assay.js';
 import { renderPrivacy } from './sections/privacy.js';
@@ -23,6 +24,7 @@ export function renderReport(input: ResultsInput): string {
     renderPrivacy(results),
     renderRoundCharts(results),
     renderSiteCharts(results),
+    renderCrossSite(results),
     renderCalibrationCharts(results),
     renderHashes(results),
   ].filter((html) => html.length > 0);
@@ -33,6 +35,7 @@ export function renderReport(input: ResultsInput): string {
     ['privacy', 'Privacy'],
     ['rounds', 'Learning curves'],
     ['sites', 'Per site'],
+    ['cross-site', 'Cross-site'],
     ['calibration', 'Calibration'],
     ['hashes', 'Final weights'],
   ]

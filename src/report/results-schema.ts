@@ -94,6 +94,35 @@ export const runResultSchema = z.object({
   privacy: runPrivacySchema.optional(),
 });
 
+export const crossSiteRowSchema = z.object({
+  /** e.g. "local model of site-1", "global (fedavg/mlp)", "pooled". */
+  label: z.string().min(1),
+  /** The run the evaluated model comes from. */
+  run: z.string().min(1),
+  kind: z.enum(runKinds),
+  /** Local-only rows: the site that trained the model. */
+  siteId: z.string().min(1).optional(),
+  /** The headline metric on each site's test split, in the order of `sites` (null: undefined there). */
+  values: z.array(z.number().nullable()),
+});
+
+/** Cross-site validation of one model architecture: evaluated models (rows) on every site's test split (columns). */
+export const crossSiteMatrixSchema = z
+  .object({
+    model: z.string().min(1),
+    metric: z.enum(rankableMetricNames),
+    higherIsBetter: z.boolean(),
+    sites: z.array(z.string().min(1)).min(1),
+    rows: z.array(crossSiteRowSchema).min(1),
+  })
+  .superRefine((m, ctx) => {
+    m.rows.forEach((r, i) => {
+      if (r.values.length !== m.sites.length) {
+        ctx.addIssue({ code: 'custom', path: ['rows', i, 'values'], message: `expected ${m.sites.length} values (one per site), got ${r.values.length}` });
+      }
+    });
+  });
+
 export const comparisonRowSchema = z.looseObject({
   model: z.string().min(1),
   run: z.string().min(1),
@@ -112,6 +141,8 @@ export const resultsSchema = z
     study: studySummarySchema,
     runs: z.array(runResultSchema).min(1),
     comparison: z.array(comparisonRowSchema),
+    /** Cross-site validation matrices, one per model (simulator studies; absent for multi-task studies). */
+    crossSite: z.array(crossSiteMatrixSchema).optional(),
   })
   .superRefine(checkResultsConsistency);
 
@@ -124,6 +155,7 @@ export type StudySummary = z.infer<typeof studySummarySchema>;
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 export type LocalModelResult = z.infer<typeof localModelSchema>;
 export type ComparisonRow = z.infer<typeof comparisonRowSchema>;
+export type CrossSiteMatrixResult = z.infer<typeof crossSiteMatrixSchema>;
 
 /** Validate a results object (e.g. JSON.parse of results.json); throws DATA_INVALID naming each bad path. */
 export function parseResults(input: unknown, where = 'results.json'): Results {

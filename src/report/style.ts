@@ -32,6 +32,9 @@ tr.sub th { font-weight: 400; padding-left: 26px; color: var(--muted); }
 .scroll { overflow-x: auto; }
 code { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
 figure.chart-box { margin: 12px 0 22px; }
+.small-multiples { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 4px 18px; }
+.small-multiples figure.chart-box { margin: 4px 0 8px; }
+h3 { font-size: 16px; margin: 20px 0 6px; }
 svg.chart { display: block; width: 100%; height: auto; max-width: 960px; font-family: inherit; }
 svg.chart .chart-title { font-size: 15px; font-weight: 600; fill: var(--ink); }
 svg.chart .tick, svg.chart .legend { font-size: 12px; fill: #3a414a; }

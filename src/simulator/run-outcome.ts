@@ -17,8 +17,8 @@ export interface RunOutcome {
   readonly model: string;
   /** Final metrics on the pooled test set (local-only: mean over the sites' models). */
   readonly metrics: MetricsRecord;
-  /** Final model on each site's test split (local-only: each site's own model). */
-  readonly perSite: Record<string, MetricRecord>;
+  /** Final model on each site's test split (local-only: each site's own model); classification: with bootstrap intervals (cross-site.ts). */
+  readonly perSite: Record<string, MetricsRecord>;
   readonly history: { round: number; metrics: MetricRecord; trainLoss: number; sites: number; failed: string[] }[];
   readonly finalWeightsSha256: string;
   readonly localModels?: { siteId: string; metrics: MetricRecord; finalWeightsSha256: string }[];

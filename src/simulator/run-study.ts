@@ -23,6 +23,7 @@ import { multiTaskMetrics } from './multi-task.js';
 import { pooledMultiTaskRun } from './multi-task-run.js';
 import { metricLabel } from '../report/format.js';
 import { majorityBaseline, type MajorityBaseline } from '../eval/majority-baseline.js';
+import { crossSiteMatrix, withSiteIntervals, type CrossSiteMatrix } from './cross-site.js';
 
 export interface StudyRun {
   readonly data: StudyData;
@@ -30,6 +31,8 @@ export interface StudyRun {
   readonly engine: string;
   /** Classification: the majority class of the pooled training rows and its accuracy on the pooled test set. */
   readonly majorityBaseline?: MajorityBaseline;
+  /** Per model: each site's local model, the best federated global model and pooled on every site's test split (cross-site.ts). */
+  readonly crossSite?: CrossSiteMatrix[];
 }
 
 function expectPrepared(r: SiteReply, siteId: string): PrepareReply {
@@ -65,7 +68,9 @@ export async function runStudy(spec: StudySpec, baseDir: string, progress: Progr
     if (normalization) log.info({ normalization }, 'federated normalisation computed');
     const local = await data.materializeAll(normalization);
     const runs: RunOutcome[] = [];
+    const crossSite: CrossSiteMatrix[] = [];
     for (const m of spec.models) {
+      const firstRun = runs.length;
       const modelSpec: ModelSpec = { inputShape: [...local.featureShape], layers: m.layers, loss: data.loss };
       const layout = modelLayout(modelSpec);
       const initial = initialWeights(layout, spec.seed);
@@ -79,12 +84,18 @@ export async function runStudy(spec: StudySpec, baseDir: string, progress: Progr
         }
         if (spec.baselines.includes('local-only')) runs.push(await federatedRun(ctx, { name: 'local-only', options: {} }, 'local-only'));
         for (const s of spec.strategies) runs.push(await federatedRun(ctx, s, 'federated'));
+        if (!data.multiTask) {
+          // Cross-site validation: evaluation only, nothing is re-trained.
+          const task = taskOf(layout.spec.loss, layout.outputShape);
+          runs.push(...(await withSiteIntervals(evalModel, runs.splice(firstRun), local.siteTests, task, spec.seed)));
+          crossSite.push(await crossSiteMatrix(evalModel, m.name, runs, local.siteTests, task));
+        }
       } finally {
         evalModel.dispose();
       }
     }
     const majority = data.task === 'binary' || data.task === 'multiclass' ? majorityBaseline(local.pooledTrain, local.pooledTest) : undefined;
-    return { data, runs, engine: engine.name, ...(majority ? { majorityBaseline: majority } : {}) };
+    return { data, runs, engine: engine.name, ...(majority ? { majorityBaseline: majority } : {}), ...(crossSite.length > 0 ? { crossSite } : {}) };
   } finally {
     await pool.close();
   }

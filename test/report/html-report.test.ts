@@ -16,9 +16,12 @@ test('the report has every comparison row, one <svg> per chart, and the final-we
     assert.ok(html.includes(run.finalWeightsSha256), `hash of ${run.name}`);
     for (const m of run.localModels ?? []) assert.ok(html.includes(m.finalWeightsSha256));
   }
-  // Charts: learning curves, per-site bars and calibration, one per model each (2 models).
-  assert.equal(count(html, /<svg\b/g), 6);
-  assert.equal(count(html, /<\/svg>/g), 6);
+  // Charts: learning curves, per-site bars and calibration, one per model each (2 models), plus a
+  // reliability diagram per run with calibration points.
+  const reliability = results.runs.filter((r) => (r.metrics.calibration?.length ?? 0) > 0).length;
+  assert.ok(reliability > 0);
+  assert.equal(count(html, /<svg\b/g), 6 + reliability);
+  assert.equal(count(html, /<\/svg>/g), 6 + reliability);
   assert.equal(count(html, /AUROC per round — model /g), 2 * 3); // aria-label, <title> and visible title
   // Pooled and local-only appear as reference lines in each learning-curve chart.
   assert.equal(count(html, />pooled \(centralised\)</g), 2);

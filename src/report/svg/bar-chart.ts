@@ -9,6 +9,8 @@ import { linearScale, niceDomain, niceTicks, tickFormatter } from './scale.js';
 export interface BarGroup {
   readonly label: string;
   readonly values: readonly (number | null)[];
+  /** Optional interval per value (e.g. bootstrap 95%), drawn as a whisker over the bar. */
+  readonly intervals?: readonly ({ readonly lower: number; readonly upper: number } | null)[];
 }
 
 export interface BarChartOptions {
@@ -27,6 +29,13 @@ export interface BarChartOptions {
 }
 
 const fmt = (v: number) => v.toFixed(1);
+const clampTo = (v: number, [lo, hi]: readonly [number, number]) => Math.max(lo, Math.min(hi, v));
+
+/** An interval whisker: a vertical line with caps at both ends. */
+function whisker(x: number, y0: number, y1: number, cap: number, tip: string): string {
+  const d = `M${fmt(x)},${fmt(y0)}V${fmt(y1)}M${fmt(x - cap)},${fmt(y0)}H${fmt(x + cap)}M${fmt(x - cap)},${fmt(y1)}H${fmt(x + cap)}`;
+  return `<path class="whisker" d="${d}" stroke="#1b1f24" stroke-width="1.3" fill="none"><title>${escapeHtml(tip)}</title></path>`;
+}
 
 /** A grouped bar chart; undefined values show "n/a" at the base. Hover a bar for its value. */
 export function renderBarChart(o: BarChartOptions): string {
@@ -50,7 +59,8 @@ export function renderBarChart(o: BarChartOptions): string {
     const start = centers[g] - inner / 2;
     group.values.forEach((v, s) => {
       const bx = start + s * barWidth;
-      const tip = `${group.label} · ${o.seriesLabels[s]}: ${v === null ? 'undefined' : v.toFixed(3)}`;
+      const ci = group.intervals?.[s];
+      const tip = `${group.label} · ${o.seriesLabels[s]}: ${v === null ? 'undefined' : v.toFixed(3)}${ci && v !== null ? ` (95% CI ${ci.lower.toFixed(3)}–${ci.upper.toFixed(3)})` : ''}`;
       if (v === null) {
         body.push(
           `<text class="na" x="${fmt(bx + barWidth / 2)}" y="${fmt(frame.bottom - 4)}" text-anchor="middle">n/a<title>${escapeHtml(tip)}</title></text>`,
@@ -62,6 +72,7 @@ export function renderBarChart(o: BarChartOptions): string {
         `<rect x="${fmt(bx + 1)}" y="${fmt(top)}" width="${fmt(Math.max(1, barWidth - 2))}" height="${fmt(frame.bottom - top)}" fill="${colorOf(s)}">` +
           `<title>${escapeHtml(tip)}</title></rect>`,
       );
+      if (ci) body.push(whisker(bx + barWidth / 2, y(clampTo(ci.lower, yDomain)), y(clampTo(ci.upper, yDomain)), Math.min(8, barWidth / 3), tip));
     });
   });
   body.push(renderCategoryAxis(frame, centers, o.groups.map((g) => g.label), o.xLabel));
