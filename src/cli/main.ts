@@ -15,6 +15,7 @@ import { registerFhirCommand } from './commands/fhir.js';
 import { registerStatsCommand } from './commands/stats.js';
 import { registerRedteamCommand } from './commands/redteam.js';
 import { registerImagingCommand } from './commands/imaging.js';
+import { registerSignalsCommand } from './commands/signals.js';
 import { toolVersion } from '../node/tool-version.js';
 
 const program = new Command();
@@ -38,6 +39,7 @@ registerFhirCommand(program);
 registerStatsCommand(program);
 registerRedteamCommand(program);
 registerImagingCommand(program);
+registerSignalsCommand(program);
 
 try {
   await program.parseAsync(process.argv);
