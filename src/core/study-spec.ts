@@ -3,6 +3,7 @@ import { layerSpec } from './model-spec.js';
 import { dicomImagesDataSchema } from './dicom-images-spec.js';
 import { moleculesDataSchema } from './molecules-spec.js';
 import { ecgSyntheticDataSchema } from './ecg-synthetic-spec.js';
+import { niftiPatchesDataSchema } from './nifti-patches-spec.js';
 import { fhirDataSchema } from '../connectors/fhir/spec.js';
 
 /**
@@ -84,7 +85,7 @@ export const csvDataSchema = z.strictObject({
 export type CsvDataSpec = z.infer<typeof csvDataSchema>;
 
 /** The study's data; each kind is prepared by src/simulator/data-kinds/<kind>.ts. */
-export const dataSchema = z.discriminatedUnion('kind', [csvDataSchema, dicomImagesDataSchema, moleculesDataSchema, fhirDataSchema, ecgSyntheticDataSchema]);
+export const dataSchema = z.discriminatedUnion('kind', [csvDataSchema, dicomImagesDataSchema, moleculesDataSchema, fhirDataSchema, ecgSyntheticDataSchema, niftiPatchesDataSchema]);
 
 export const strategyEntrySchema = z.strictObject({
   name: z.string().min(1),

@@ -5,6 +5,7 @@ import { createDicomImagesSiteData, type DicomImagesSiteDataConfig } from './dic
 import { createMoleculeSiteData, type MoleculesSiteDataConfig } from './molecule-site-data.js';
 import { createEcgSyntheticSiteData, type EcgSyntheticSiteDataConfig } from '../signals/ecg/ecg-site-data.js';
 import { createFhirSiteData, type FhirSiteDataConfig } from './fhir-site-data.js';
+import { createNiftiPatchesSiteData, type NiftiPatchesSiteDataConfig } from './nifti-patch-site-data.js';
 import { splitTableSiteData } from './table-split.js';
 
 /**
@@ -26,13 +27,14 @@ export interface CsvSiteDataConfig {
   readonly releaseExtremes?: boolean;
 }
 
-export type SiteDataConfig = CsvSiteDataConfig | DicomImagesSiteDataConfig | MoleculesSiteDataConfig | FhirSiteDataConfig | EcgSyntheticSiteDataConfig;
+export type SiteDataConfig = CsvSiteDataConfig | DicomImagesSiteDataConfig | MoleculesSiteDataConfig | FhirSiteDataConfig | EcgSyntheticSiteDataConfig | NiftiPatchesSiteDataConfig;
 
 export async function createSiteData(c: SiteDataConfig, siteId: string): Promise<SiteData> {
   if (c.kind === 'dicom-images') return createDicomImagesSiteData(c, siteId);
   if (c.kind === 'molecules') return createMoleculeSiteData(c, siteId);
   if (c.kind === 'fhir') return createFhirSiteData(c, siteId);
   if (c.kind === 'ecg-synthetic') return createEcgSyntheticSiteData(c, siteId);
+  if (c.kind === 'nifti-patches') return createNiftiPatchesSiteData(c, siteId);
   const table = await readCsvFile(c.file, c.schemaFile);
   return splitTableSiteData(c.rows ? selectRows(table, c.rows) : table, c, siteId);
 }

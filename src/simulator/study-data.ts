@@ -11,6 +11,7 @@ import { prepareDicomImagesStudyData } from './data-kinds/dicom-images.js';
 import { prepareEcgSyntheticStudyData } from './data-kinds/ecg-synthetic.js';
 import { prepareFhirStudyData } from './data-kinds/fhir.js';
 import { prepareMoleculesStudyData } from './data-kinds/molecules.js';
+import { prepareNiftiPatchesStudyData } from './data-kinds/nifti-patches.js';
 
 /**
  * The simulator's view of a study's data: how the rows are split into sites (each site then
@@ -63,5 +64,7 @@ export async function prepareStudyData(spec: StudySpec, baseDir: string): Promis
       return prepareMoleculesStudyData(spec, d, baseDir);
     case 'ecg-synthetic':
       return prepareEcgSyntheticStudyData(spec, d);
+    case 'nifti-patches':
+      return prepareNiftiPatchesStudyData(spec, d, baseDir);
   }
 }
