@@ -56,7 +56,8 @@ export const nativeTrainBench: Benchmark = {
     const out: BenchEntry[] = [];
     for (const m of models) {
       if (process.argv[2] && !m.id.includes(process.argv[2]) && !'native.train'.includes(process.argv[2])) continue;
-      out.push(await trainThroughput({ ...m, batch: 64, engine: 'libtorch' }));
+      const addon = loaded.addon;
+      out.push(await trainThroughput({ ...m, batch: 64, engine: 'libtorch', threads: { counts: [1, 2], set: (n) => addon.setNumThreads(n) } }));
     }
     return out;
   },
