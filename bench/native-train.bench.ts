@@ -1,6 +1,6 @@
 import type { ModelSpecInput } from '../src/core/model-spec.js';
 import { tryLoadLibtorchAddon } from '../src/node/libtorch-addon.js';
-import { cnn2dSpec, mlpSpec } from './bench-models.js';
+import { cnn1dSpec, cnn2dSpec, mlpSpec } from './bench-models.js';
 import type { BenchEntry, Benchmark } from './result.js';
 import { trainThroughput } from './train-throughput.js';
 
@@ -17,20 +17,6 @@ const cnn2dBnDropoutSpec: ModelSpecInput = {
     { type: 'maxPool2d', poolSize: 2 },
     { type: 'flatten' },
     { type: 'dropout', rate: 0.25 },
-    { type: 'dense', units: 64, activation: 'relu' },
-    { type: 'dense', units: 2 },
-  ],
-  loss: 'softmax_cross_entropy',
-};
-
-const cnn1dSpec: ModelSpecInput = {
-  inputShape: [1000, 1],
-  layers: [
-    { type: 'conv1d', filters: 16, kernelSize: 7, activation: 'relu' },
-    { type: 'maxPool1d', poolSize: 4 },
-    { type: 'conv1d', filters: 32, kernelSize: 5, activation: 'relu' },
-    { type: 'maxPool1d', poolSize: 4 },
-    { type: 'flatten' },
     { type: 'dense', units: 64, activation: 'relu' },
     { type: 'dense', units: 2 },
   ],

@@ -88,8 +88,45 @@ export interface PoolGeometry {
   readonly outShape: number[];
 }
 
+/** TF/PyTorch 'same' padding of one axis: [before, after] (the extra one after). */
+function samePadding(size: number, k: number, s: number): [number, number] {
+  const out = Math.ceil(size / s);
+  const total = Math.max((out - 1) * s + k - size, 0);
+  return [Math.floor(total / 2), total - Math.floor(total / 2)];
+}
+
+/**
+ * Average pooling with 'same' padding as TF defines it (the mean over the window's real elements),
+ * written as valid pooling of the zero-padded input divided by the share of real elements: tfjs
+ * 4.22's AvgPoolGrad is wrong wherever 'same' padding is non-zero (on cpu and wasm), while its
+ * valid-padding gradient is right.
+ */
+function avgPoolSameOp(x: tf.Tensor, x4Shape: [number, number, number, number], g: PoolGeometry, needX: boolean): tf.Tensor {
+  const [ph, pw] = [samePadding(x4Shape[1], g.filterSize[0], g.strides[0]), samePadding(x4Shape[2], g.filterSize[1], g.strides[1])];
+  const paddings: [number, number][] = [[0, 0], ph, pw, [0, 0]];
+  return customOp(withX(x, needX), (save) => {
+    const padded = tf.pad(tf.reshape(x, x4Shape) as tf.Tensor4D, paddings);
+    const share = tf.avgPool(tf.pad(tf.ones([1, x4Shape[1], x4Shape[2], 1]) as tf.Tensor4D, paddings), g.filterSize, g.strides, 'valid');
+    const y4 = tf.div(tf.avgPool(padded, g.filterSize, g.strides, 'valid'), share);
+    save([padded, share]);
+    return {
+      value: tf.reshape(y4, g.outShape),
+      backward: (dy, [ps, sh]) => {
+        const dy4 = tf.div(tf.reshape(dy, [x4Shape[0], sh.shape[1] as number, sh.shape[2] as number, x4Shape[3]]), sh);
+        const dPadded = tf.engine().runKernel('AvgPoolGrad', { dy: dy4, input: ps }, { filterSize: g.filterSize, strides: g.strides, pad: 'valid' }) as tf.Tensor4D;
+        const dx = tf.slice(dPadded, [0, ph[0], pw[0], 0], x4Shape);
+        return [tf.reshape(dx, x.shape)];
+      },
+    };
+  });
+}
+
 /** Max or average pooling, NHWC; x is reshaped to 4D inside (1D pooling). */
 export function poolOp(x: tf.Tensor, x4Shape: [number, number, number, number], g: PoolGeometry, needX: boolean): tf.Tensor {
+  if (g.kind === 'avg' && g.pad === 'same') {
+    const padded = samePadding(x4Shape[1], g.filterSize[0], g.strides[0]).concat(samePadding(x4Shape[2], g.filterSize[1], g.strides[1]));
+    if (padded.some((p) => p > 0)) return avgPoolSameOp(x, x4Shape, g, needX);
+  }
   return customOp(withX(x, needX), (save) => {
     const x4 = tf.reshape(x, x4Shape) as tf.Tensor4D;
     const y4 = g.kind === 'max' ? tf.maxPool(x4, g.filterSize, g.strides, g.pad) : tf.avgPool(x4, g.filterSize, g.strides, g.pad);
