@@ -63,6 +63,7 @@ export async function runStudyToDirectory(loaded: LoadedStudySpec, opts: { out: 
     runs,
     comparison: buildComparison(runs as Parameters<typeof buildComparison>[0], study.data.task),
     ...(study.crossSite ? { crossSite: study.crossSite } : {}),
+    ...(study.survivalCurves ? { survivalCurves: study.survivalCurves } : {}),
   });
   const files = writeStudyOutput(opts.out, results, study.runs);
   process.stdout.write(`\n${formatComparisonTable(results)}\n`);

@@ -3,6 +3,7 @@ import { parseResults, type ResultsInput } from './results-schema.js';
 import { renderCalibrationCharts, renderRoundCharts, renderSiteCharts } from './sections/charts.js';
 import { renderComparisonTable } from './sections/comparison-table.js';
 import { renderCrossSite } from './sections/cross-site.js';
+import { renderSurvivalCurves } from './sections/survival-curves.js';
 import { renderHashes } from './sections/hashes.js';
 import { renderPerAssay } from './sections/per-assay.js';
 import { renderPrivacy } from './sections/privacy.js';
@@ -25,6 +26,7 @@ export function renderReport(input: ResultsInput): string {
     renderRoundCharts(results),
     renderSiteCharts(results),
     renderCrossSite(results),
+    renderSurvivalCurves(results),
     renderCalibrationCharts(results),
     renderHashes(results),
   ].filter((html) => html.length > 0);
@@ -36,6 +38,7 @@ export function renderReport(input: ResultsInput): string {
     ['rounds', 'Learning curves'],
     ['sites', 'Per site'],
     ['cross-site', 'Cross-site'],
+    ['survival', 'Survival curves'],
     ['calibration', 'Calibration'],
     ['hashes', 'Final weights'],
   ]

@@ -143,6 +143,15 @@ export const resultsSchema = z
     comparison: z.array(comparisonRowSchema),
     /** Cross-site validation matrices, one per model (simulator studies; absent for multi-task studies). */
     crossSite: z.array(crossSiteMatrixSchema).optional(),
+    /** Survival studies: Kaplan-Meier curves per site and combined from the sites' risk-set counts only. */
+    survivalCurves: z
+      .object({
+        grid: z.array(z.number()),
+        combined: z.object({ times: z.array(z.number()), survival: z.array(z.number().min(0).max(1)), sites: z.array(z.string()) }),
+        sites: z.record(z.string(), z.object({ times: z.array(z.number()), survival: z.array(z.number().min(0).max(1)) })),
+        withheld: z.record(z.string(), z.string()),
+      })
+      .optional(),
   })
   .superRefine(checkResultsConsistency);
 

@@ -24,6 +24,7 @@ import { pooledMultiTaskRun } from './multi-task-run.js';
 import { metricLabel } from '../report/format.js';
 import { majorityBaseline, type MajorityBaseline } from '../eval/majority-baseline.js';
 import { crossSiteMatrix, withSiteIntervals, type CrossSiteMatrix } from './cross-site.js';
+import { survivalCurves, type SurvivalCurves } from './survival-curves.js';
 
 export interface StudyRun {
   readonly data: StudyData;
@@ -33,6 +34,8 @@ export interface StudyRun {
   readonly majorityBaseline?: MajorityBaseline;
   /** Per model: each site's local model, the best federated global model and pooled on every site's test split (cross-site.ts). */
   readonly crossSite?: CrossSiteMatrix[];
+  /** Survival studies: Kaplan-Meier curves per site and combined from their counts. */
+  readonly survivalCurves?: SurvivalCurves;
 }
 
 function expectPrepared(r: SiteReply, siteId: string): PrepareReply {
@@ -95,7 +98,18 @@ export async function runStudy(spec: StudySpec, baseDir: string, progress: Progr
       }
     }
     const majority = data.task === 'binary' || data.task === 'multiclass' ? majorityBaseline(local.pooledTrain, local.pooledTest) : undefined;
-    return { data, runs, engine: engine.name, ...(majority ? { majorityBaseline: majority } : {}), ...(crossSite.length > 0 ? { crossSite } : {}) };
+    const curves =
+      data.task === 'survival' && local.siteTrains
+        ? survivalCurves(new Map([...local.siteTrains].map(([id, train]) => [id, [train, local.siteTests.get(id)!]])), spec.federation.k)
+        : undefined;
+    return {
+      data,
+      runs,
+      engine: engine.name,
+      ...(majority ? { majorityBaseline: majority } : {}),
+      ...(crossSite.length > 0 ? { crossSite } : {}),
+      ...(curves ? { survivalCurves: curves } : {}),
+    };
   } finally {
     await pool.close();
   }

@@ -14,5 +14,6 @@ export function pooledSets(loaded: readonly { readonly siteId: string; readonly 
     pooledTrain: concatDatasets(all.map((a) => a.train)),
     pooledTest: concatDatasets(all.map((a) => a.test)),
     siteTests: new Map(all.map((a) => [a.siteId, a.test])),
+    siteTrains: new Map(all.map((a) => [a.siteId, a.train])),
   };
 }
