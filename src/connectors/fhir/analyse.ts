@@ -4,7 +4,7 @@ import type { FhirFeature, FhirFeaturesSpec, FhirSiteOptions } from './features-
 import { compileFhirPath, type FhirPathFn } from './fhirpath.js';
 import { indexPatients, resourceTime, type PatientIndex } from './patients.js';
 import { describeResource, type FhirRecord, type FhirResource } from './resources.js';
-import { unitConversion, type UnitConversion } from './units.js';
+import type { UnitConversion } from './units.js';
 import { harmoniseUnits, type ObservationFeature, type RawValue } from './unit-harmonisation.js';
 
 /** A problem with one feature at one site: an error stops extraction, a warning is reported. */
