@@ -22,6 +22,8 @@ import { primaryMetricOf, taskOf } from '../eval/task.js';
 import { multiTaskMetrics } from './multi-task.js';
 import { pooledMultiTaskRun } from './multi-task-run.js';
 import { metricLabel } from '../report/format.js';
+import { meanOfMetrics } from '../report/mean-metrics.js';
+import type { MetricsRecord } from '../report/metrics-schema.js';
 import { majorityBaseline, type MajorityBaseline } from '../eval/majority-baseline.js';
 import { crossSiteMatrix, withSiteIntervals, type CrossSiteMatrix } from './cross-site.js';
 import { survivalCurves, type SurvivalCurves } from './survival-curves.js';
@@ -171,7 +173,9 @@ async function federatedRun(c: RunContext, s: StrategyEntry, kind: 'federated' |
       onRound: async (r) => {
         const metrics = c.multiTask
           ? multiTaskMetrics(r.siteMetrics)
-          : kind === 'local-only'
+          : plugin.personalized
+            ? summaryMetrics(siteMeanMetrics(r.siteMetrics))
+            : kind === 'local-only'
             ? await c.evaluator.evaluateMean(localModels().map((l) => l.weights))
             : summaryMetrics(await c.evaluator.evaluate(r.global));
         history.push({ round: r.round, metrics, trainLoss: r.trainLoss, sites: r.sampled.length, failed: Object.keys(r.failed) });
@@ -195,7 +199,14 @@ async function federatedRun(c: RunContext, s: StrategyEntry, kind: 'federated' |
       strategyOptions: s.options,
       model: c.modelName,
       final: result.final,
-      finalMetrics: kind === 'federated' ? (c.multiTask ? multiTaskMetrics(last.siteMetrics) : await c.evaluator.evaluateFinal(result.final, c.spec.seed)) : undefined,
+      finalMetrics:
+        kind === 'federated'
+          ? c.multiTask
+            ? multiTaskMetrics(last.siteMetrics)
+            : plugin.personalized
+              ? siteMeanMetrics(last.siteMetrics)
+              : await c.evaluator.evaluateFinal(result.final, c.spec.seed)
+          : undefined,
       history,
       perSite: last.siteMetrics,
       localModels: locals,
@@ -255,6 +266,15 @@ async function pooledRun(c: RunContext, train: Dataset, siteTests: ReadonlyMap<s
 /** Rounds in which the site was sampled and replied. */
 function roundsTrained(rounds: readonly { sampled: readonly string[]; failed: Readonly<Record<string, string>> }[], siteId: string): number {
   return rounds.filter((r) => r.sampled.includes(siteId) && !(siteId in r.failed)).length;
+}
+
+/**
+ * A personalised strategy's run (FedBN, FedPer): the mean over sites of each site's own model on
+ * its own test split, since the global model alone is no site's model. Marked in undefinedReasons.
+ */
+function siteMeanMetrics(perSite: Readonly<Record<string, Record<string, number | null>>>): MetricsRecord {
+  const m = meanOfMetrics(Object.values(perSite));
+  return { ...m, undefinedReasons: { ...m.undefinedReasons, pooledTest: "personalised strategy: the mean over sites of each site's own model on its own test split" } };
 }
 
 /** e.g. "AUROC 0.881", "C-index 0.702", "Dice 0.81". */

@@ -18,6 +18,7 @@ export const FEDBN_LOCAL = 'fedbn.normalization';
  */
 export const fedbn: StrategyPlugin<typeof fedbnOptions> = {
   name: 'fedbn',
+  personalized: true,
   description: 'FedAvg except normalisation layers, which each site keeps local for training and evaluation (Li et al. 2021)',
   schema: fedbnOptions,
   createServer: (_options, layout) => {

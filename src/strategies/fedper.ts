@@ -42,6 +42,7 @@ export function personalParamNames(layout: ModelLayout, personalLayers: string):
  */
 export const fedper: StrategyPlugin<typeof fedperOptions> = {
   name: 'fedper',
+  personalized: true,
   description: 'Shared trunk averaged as in FedAvg; the personal layers (task head) never leave the site (Arivazhagan et al. 2019; MELLODDY)',
   schema: fedperOptions,
   createServer: (options, layout) => {

@@ -88,4 +88,9 @@ export interface StrategyPlugin<S extends z.ZodType = z.ZodType> {
   readonly schema: S;
   createServer(options: z.infer<S>, layout: ModelLayout): ServerStrategy;
   createSite(options: z.infer<S>): SiteStrategy;
+  /**
+   * Sites keep part of the model (FedBN's normalisation layers, FedPer's head): the global model
+   * alone is not what any site uses, so reports score each site's own combination on its own data.
+   */
+  readonly personalized?: boolean;
 }

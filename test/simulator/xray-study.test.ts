@@ -61,6 +61,11 @@ test('a tiny dicom-images study (2 generated sites, 2 rounds) runs through runSt
     assert.deepEqual(Object.keys(r.perSite), ['a', 'b']);
     assert.equal(r.history.length, 2);
   }
+  // FedBN is personalised: its figure is the mean over sites of each site's own model (its own
+  // batch-norm layers) on its own split, not the global model, which no site uses.
+  const fedbn = run.runs.find((r) => r.name === 'fedbn/cnn')!;
+  const own = Object.values(fedbn.perSite).map((m) => m.auroc).filter((v): v is number => typeof v === 'number');
+  assert.ok(Math.abs((fedbn.metrics.auroc as number) - own.reduce((a, b) => a + b, 0) / own.length) < 1e-12);
   // The folders are reused as generated; other parameters are refused, naming the folder.
   const before = readFileSync(join(dir, 'a', 'img-0001.dcm'));
   await prepareStudyData(s, dir);
