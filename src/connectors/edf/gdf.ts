@@ -1,5 +1,6 @@
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
 import type { SignalAnnotation, SignalChannel, SignalRecording } from './types.js';
+import { channelOf, type ChannelHeader } from './channel.js';
 
 /**
  * GDF 1.x reader (Schlögl's General Data Format, the layout BioSig writes as "GDF 1.25"),
@@ -75,7 +76,7 @@ export function parseGdf(bytes: Uint8Array, source: string): SignalRecording {
     return starts;
   };
   const fLabel = field(16), fTrans = field(80), fDim = field(8), fPmin = field(8), fPmax = field(8), fDmin = field(8), fDmax = field(8), fPre = field(80), fSpr = field(4), fType = field(4);
-  interface Header { label: string; transducer: string; dim: string; pmin: number; pmax: number; dmin: number; dmax: number; prefilter: string; spr: number; type: number }
+  interface Header extends ChannelHeader { type: number }
   const headers: Header[] = [];
   for (let s = 0; s < ns; s++) {
     const label = latin1(bytes.subarray(fLabel[s], fLabel[s] + 16));
@@ -129,19 +130,7 @@ export function parseGdf(bytes: Uint8Array, source: string): SignalRecording {
       const start = headerBytes + r * recordBytes + signalOffset;
       for (let k = 0; k < h.spr; k++) samples[r * h.spr + k] = (read(start + size * k) - h.dmin) * scale + h.pmin;
     }
-    channels.push({
-      label: h.label,
-      transducer: h.transducer,
-      physicalDimension: h.dim,
-      physicalMin: h.pmin,
-      physicalMax: h.pmax,
-      digitalMin: h.dmin,
-      digitalMax: h.dmax,
-      prefiltering: h.prefilter,
-      samplesPerRecord: h.spr,
-      sampleRate: h.spr / recordDuration,
-      samples,
-    });
+    channels.push(channelOf(h, recordDuration, samples));
     signalOffset += size * h.spr;
   }
 

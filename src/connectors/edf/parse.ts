@@ -1,5 +1,6 @@
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
 import type { SignalAnnotation, SignalChannel, SignalRecording } from './types.js';
+import { channelOf, type ChannelHeader } from './channel.js';
 
 /**
  * A strict EDF / EDF+ reader (isomorphic: parses bytes). Layout (EDF spec, Kemp 1992; EDF+ 2003):
@@ -90,7 +91,7 @@ export function parseEdf(bytes: Uint8Array, source: string): SignalRecording {
     }
   }
   const at = (name: string, s: number) => fields[name][s];
-  interface Header { label: string; transducer: string; dim: string; pmin: number; pmax: number; dmin: number; dmax: number; prefilter: string; spr: number; annotations: boolean }
+  interface Header extends ChannelHeader { annotations: boolean }
   const headers: Header[] = [];
   for (let s = 0; s < ns; s++) {
     const f = (name: string) => `signal ${s + 1} ${name}`;
@@ -182,19 +183,7 @@ export function parseEdf(bytes: Uint8Array, source: string): SignalRecording {
         }
       }
       if (outside > 0) warnings.push(`signal ${s + 1} ("${h.label}"): ${outside} samples lie outside the digital range ${h.dmin}..${h.dmax} (scaled linearly all the same)`);
-      channels.push({
-        label: h.label,
-        transducer: h.transducer,
-        physicalDimension: h.dim,
-        physicalMin: h.pmin,
-        physicalMax: h.pmax,
-        digitalMin: h.dmin,
-        digitalMax: h.dmax,
-        prefiltering: h.prefilter,
-        samplesPerRecord: h.spr,
-        sampleRate: h.spr / recordDuration,
-        samples,
-      });
+      channels.push(channelOf(h, recordDuration, samples));
     }
     signalOffset += 2 * h.spr;
   }

@@ -1,16 +1,13 @@
 import { test } from 'node:test';
-import { parseModelSpec } from '../../../src/core/model-params.js';
 import type { ModelSpecInput } from '../../../src/core/model-spec.js';
-import { getEngine } from '../../../src/engine/registry.js';
-import { assertClose } from '../kernels/backend-compare.js';
-import { randomData } from '../engine-helpers.js';
+import { assertGradientMatchesFiniteDifferences } from '../finite-differences.js';
 import { skipNative } from './native-available.js';
 
 /**
  * Average pooling with 'same' padding averages over the real cells only (TensorFlow's rule), with
  * the odd padding cell after. The native engine's gradients match central finite differences of
- * its own loss. TF.js 4.22's AvgPoolGrad (cpu and wasm) is wrong wherever this padding is
- * non-zero, so TF.js is not the reference here.
+ * its own loss (the TF.js engine passes the same check in test/engine/avg-pool-same.test.ts; tfjs
+ * 4.22's own AvgPoolGrad is wrong wherever this padding is non-zero, so the engine works around it).
  */
 const spec: ModelSpecInput = {
   inputShape: [6, 5, 2],
@@ -24,22 +21,5 @@ const spec: ModelSpecInput = {
   loss: 'softmax_cross_entropy',
 };
 
-test('libtorch avgPool2d same (symmetric and asymmetric padding): gradients match finite differences', { skip: skipNative }, async () => {
-  const model = await (await getEngine('libtorch')).build(parseModelSpec(spec), { seed: 4 });
-  const data = randomData([6, 5, 2], 5, 2, 'softmax_cross_entropy', 3);
-  const { gradients } = await model.gradients(data.x, data.y, data.n);
-  const w = model.getWeights().get('0.weight')!;
-  const fd = new Float64Array(w.data.length);
-  const h = 1e-2;
-  for (let i = 0; i < w.data.length; i++) {
-    const at = async (delta: number) => {
-      const p = w.data.slice();
-      p[i] += delta;
-      model.setWeights(new Map([['0.weight', { shape: w.shape, data: p }]]));
-      return model.evaluateLoss(data);
-    };
-    fd[i] = ((await at(h)) - (await at(-h))) / (2 * h);
-  }
-  assertClose(gradients.get('0.weight')!.data, fd, 2e-3, '0.weight vs finite differences');
-  model.dispose();
-});
+test('libtorch avgPool2d same (symmetric and asymmetric padding): gradients match finite differences', { skip: skipNative }, () =>
+  assertGradientMatchesFiniteDifferences('libtorch', spec, '0.weight'));
