@@ -4,7 +4,13 @@ import { Rng } from './random.js';
 import { sizeOf, type Tensor, type Weights } from './tensors.js';
 import { formatZodIssues } from './zod-errors.js';
 
-export type ParamRole = 'weight' | 'bias' | 'running_mean' | 'running_var';
+export type ParamRole = 'weight' | 'bias' | 'running_mean' | 'running_var' | RecurrentRole;
+/** PyTorch nn.LSTM / nn.GRU parameter names (one layer): input-hidden and hidden-hidden weights and biases. */
+export type RecurrentRole = 'weight_ih_l0' | 'weight_hh_l0' | 'bias_ih_l0' | 'bias_hh_l0';
+/** Gate blocks per recurrent layer type: lstm (i, f, g, o), gru (r, z, n). */
+export function recurrentGates(type: 'lstm' | 'gru'): number {
+  return type === 'lstm' ? 4 : 3;
+}
 
 /** One named tensor of a model, in PyTorch layout. */
 export interface ParamInfo {
@@ -201,6 +207,17 @@ function layoutLayers(
         add('running_var', [c], false, true);
         break;
       }
+      case 'lstm':
+      case 'gru': {
+        if (shape.length !== 2) throw fail(`needs a sequence input [length, features], got [${shape.join(', ')}]`);
+        const g = recurrentGates(layer.type) * layer.units;
+        add('weight_ih_l0', [g, shape[1]]);
+        add('weight_hh_l0', [g, layer.units]);
+        add('bias_ih_l0', [g]);
+        add('bias_hh_l0', [g]);
+        shape = layer.returnSequences ? [shape[0], layer.units] : [layer.units];
+        break;
+      }
       case 'dropout':
       case 'activation':
         break;
@@ -258,7 +275,7 @@ export function labelsPerExample(layout: ModelLayout): number {
 /**
  * Initial weights, identical on every engine for the same spec and seed: PyTorch's defaults
  * (weights and biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)); batch norm weight 1, bias 0,
- * running mean 0, running variance 1).
+ * running mean 0, running variance 1; lstm and gru: every tensor U(-1/sqrt(units), 1/sqrt(units))).
  */
 export function initialWeights(layout: ModelLayout, seed: number): Map<string, Tensor> {
   const out = new Map<string, Tensor>();
@@ -267,15 +284,25 @@ export function initialWeights(layout: ModelLayout, seed: number): Map<string, T
     if (p.layerType === 'batchNorm') {
       if (p.role === 'weight' || p.role === 'running_var') data.fill(1);
     } else {
-      const w = layout.params.find((q) => q.layerPath === p.layerPath && q.role === 'weight')!;
-      const fanIn = sizeOf(w.shape.slice(1));
-      const bound = 1 / Math.sqrt(fanIn);
+      const bound = 1 / Math.sqrt(initFanIn(layout, p));
       const rng = Rng.derive(seed, 'init', p.name);
       for (let i = 0; i < data.length; i++) data[i] = (rng.uniform() * 2 - 1) * bound;
     }
     out.set(p.name, { shape: [...p.shape], data });
   }
   return out;
+}
+
+/** The fan-in of PyTorch's default initialisation bound 1/sqrt(fan_in) for one parameter. */
+function initFanIn(layout: ModelLayout, p: ParamInfo): number {
+  if (p.layerType === 'lstm' || p.layerType === 'gru') return hiddenOf(layout, p);
+  const w = layout.params.find((q) => q.layerPath === p.layerPath && q.role === 'weight')!;
+  return sizeOf(w.shape.slice(1));
+}
+
+/** A recurrent layer's hidden size (weight_hh_l0 is [G*units, units]). */
+function hiddenOf(layout: ModelLayout, p: ParamInfo): number {
+  return layout.params.find((q) => q.layerPath === p.layerPath && q.role === 'weight_hh_l0')!.shape[1];
 }
 
 /** Names of the parameters a FedBN-style strategy keeps local. */

@@ -81,6 +81,19 @@ export const batchNormLayer = z.strictObject({
   momentum: z.number().gt(0).lt(1).default(0.1),
   epsilon: z.number().positive().default(1e-5),
 });
+/**
+ * One recurrent layer over a sequence input [length, features] (PyTorch nn.LSTM / nn.GRU with
+ * batch_first=True, one layer, unidirectional, zero initial state). Output: the last step's hidden
+ * state [units], or every step's [length, units] with returnSequences.
+ * Parameters (PyTorch names and layouts, gate order as PyTorch): `<i>.weight_ih_l0` [G*units, features],
+ * `<i>.weight_hh_l0` [G*units, units], `<i>.bias_ih_l0` [G*units], `<i>.bias_hh_l0` [G*units];
+ * G = 4 for lstm (gates i, f, g, o), 3 for gru (gates r, z, n; n = tanh(W_in x + b_in + r * (W_hn h + b_hn))).
+ */
+export const recurrentLayer = z.strictObject({
+  type: z.enum(['lstm', 'gru']),
+  units: positiveInt,
+  returnSequences: z.boolean().default(false),
+});
 export const activationLayer = z.strictObject({
   type: z.literal('activation'),
   activation: z.enum(activationNames),
@@ -119,6 +132,7 @@ const plainLayers = [
   dropoutLayer,
   batchNormLayer,
   activationLayer,
+  recurrentLayer,
 ] as const;
 type PlainLayer = z.infer<(typeof plainLayers)[number]>;
 type PlainLayerInput = z.input<(typeof plainLayers)[number]>;

@@ -129,5 +129,8 @@ function layerForward(shapes: LayerShapes, params: ParamTensors, x: tf.Tensor, m
     }
     case 'activation':
       return mode.training ? activationOp(x, layer.activation, needX) : activate(x, layer.activation);
+    case 'lstm':
+    case 'gru':
+      throw new MedfedError(ErrorCodes.CONFIG_INVALID, `layer ${path} (${layer.type}) is not supported by the TF.js engine yet`, { where: path });
   }
 }
