@@ -2,6 +2,7 @@ import dicomParser from 'dicom-parser';
 import type { Element } from 'dicom-parser';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
 import type { ParsedDicom } from './parse-dataset.js';
+import { decodeJpeg2000 } from './jpeg2000.js';
 import { decodeRleFrame } from './rle.js';
 import { decodeStoredValues, nativeByteLength, type PixelLayout } from './stored-values.js';
 import { codecHint } from './transfer-syntax.js';
@@ -9,7 +10,8 @@ import { codecHint } from './transfer-syntax.js';
 const PIXEL_TAG = 'x7fe00010';
 
 /**
- * The stored pixel values of every frame (frame-major), decoded from native or RLE pixel data.
+ * The stored pixel values of every frame (frame-major), decoded from native, RLE or JPEG 2000
+ * pixel data (JPEG 2000 needs `loadJpeg2000Codec()` to have been awaited).
  * Throws DATA_INVALID for missing or short pixel data and for compressed transfer syntaxes
  * medfed has no codec for (naming the transfer syntax; never returns undecoded bytes).
  */
@@ -35,6 +37,10 @@ export function decodePixelData(parsed: ParsedDicom, layout: PixelLayout, fileNa
     decodeRle(parsed, element, layout, fileName, out);
     return out;
   }
+  if (transferSyntax.pixels === 'jpeg2000') {
+    decodeJpeg2000Frames(parsed, element, layout, fileName, out);
+    return out;
+  }
   if (element.encapsulatedPixelData) {
     throw new MedfedError(ErrorCodes.DATA_INVALID, `${fileName}: pixel data are encapsulated (compressed) but the transfer syntax ${transferSyntax.uid} is uncompressed`, {
       where: `${fileName} (7FE0,0010)`,
@@ -54,40 +60,64 @@ export function decodePixelData(parsed: ParsedDicom, layout: PixelLayout, fileNa
   return out;
 }
 
-function decodeRle(parsed: ParsedDicom, element: Element, layout: PixelLayout, fileName: string, out: Float32Array): void {
+/** The bytes of one frame of encapsulated (compressed) pixel data; DATA_INVALID naming the file when it cannot be located. */
+function encapsulatedFrame(parsed: ParsedDicom, element: Element, layout: PixelLayout, f: number, fileName: string, codec: string): Uint8Array {
   const { dataSet } = parsed;
   const fragments = element.fragments ?? [];
   const bot = element.basicOffsetTable ?? [];
   if (!element.encapsulatedPixelData || fragments.length === 0) {
-    throw new MedfedError(ErrorCodes.DATA_INVALID, `${fileName}: RLE Lossless pixel data must be encapsulated in fragments, and none were found`, {
+    throw new MedfedError(ErrorCodes.DATA_INVALID, `${fileName}: ${codec} pixel data must be encapsulated in fragments, and none were found`, {
       where: `${fileName} (7FE0,0010)`,
     });
   }
+  try {
+    if (layout.frames === 1) return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, 0, fragments.length) as Uint8Array;
+    if (bot.length === layout.frames) return dicomParser.readEncapsulatedImageFrame(dataSet, element, f) as Uint8Array;
+    if (fragments.length === layout.frames) return dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, f, 1) as Uint8Array;
+    throw new Error(`${layout.frames} frames, ${fragments.length} fragments and no basic offset table`);
+  } catch (e) {
+    if (e instanceof MedfedError) throw e;
+    throw new MedfedError(ErrorCodes.DATA_INVALID, `${fileName}: ${codec} frame ${f + 1} could not be located (${e instanceof Error ? e.message : String(e)})`, {
+      where: `${fileName} (7FE0,0010)`,
+      cause: e,
+    });
+  }
+}
+
+function decodeRle(parsed: ParsedDicom, element: Element, layout: PixelLayout, fileName: string, out: Float32Array): void {
   if (layout.bitsAllocated === 1) {
     throw new MedfedError(ErrorCodes.DATA_INVALID, `${fileName}: RLE with BitsAllocated 1 is not supported`, { where: `${fileName} (0028,0100)` });
   }
   const perFrame = layout.rows * layout.columns;
   const bytesPerSample = layout.bitsAllocated / 8;
   for (let f = 0; f < layout.frames; f++) {
-    let frameBytes: Uint8Array;
-    try {
-      if (layout.frames === 1) {
-        frameBytes = dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, 0, fragments.length) as Uint8Array;
-      } else if (bot.length === layout.frames) {
-        frameBytes = dicomParser.readEncapsulatedImageFrame(dataSet, element, f) as Uint8Array;
-      } else if (fragments.length === layout.frames) {
-        frameBytes = dicomParser.readEncapsulatedPixelDataFromFragments(dataSet, element, f, 1) as Uint8Array;
-      } else {
-        throw new Error(`${layout.frames} frames, ${fragments.length} fragments and no basic offset table`);
-      }
-    } catch (e) {
-      if (e instanceof MedfedError) throw e;
-      throw new MedfedError(ErrorCodes.DATA_INVALID, `${fileName}: RLE frame ${f + 1} could not be located (${e instanceof Error ? e.message : String(e)})`, {
-        where: `${fileName} (7FE0,0010)`,
-        cause: e,
-      });
-    }
+    const frameBytes = encapsulatedFrame(parsed, element, layout, f, fileName, 'RLE');
     const native = decodeRleFrame(frameBytes, perFrame, bytesPerSample, 1, `${fileName} frame ${f + 1}`);
     decodeStoredValues(native, { ...layout, littleEndian: true }, perFrame, out, f * perFrame);
+  }
+}
+
+/**
+ * JPEG 2000 frames decoded by OpenJPEG. The codestream's own size, component count and
+ * precision must agree with the DICOM attributes; its samples are the stored values.
+ */
+function decodeJpeg2000Frames(parsed: ParsedDicom, element: Element, layout: PixelLayout, fileName: string, out: Float32Array): void {
+  const perFrame = layout.rows * layout.columns;
+  for (let f = 0; f < layout.frames; f++) {
+    const where = layout.frames === 1 ? fileName : `${fileName} frame ${f + 1}`;
+    const frame = decodeJpeg2000(encapsulatedFrame(parsed, element, layout, f, fileName, 'JPEG 2000'), where);
+    if (frame.width !== layout.columns || frame.height !== layout.rows || frame.components !== 1) {
+      throw new MedfedError(
+        ErrorCodes.DATA_INVALID,
+        `${where}: the JPEG 2000 codestream is ${frame.width}×${frame.height} with ${frame.components} component(s), but the DICOM attributes say ${layout.columns}×${layout.rows} with 1`,
+        { where: `${fileName} (7FE0,0010)`, hint: 'the file is inconsistent; re-export it from the source system' },
+      );
+    }
+    if (frame.bitsPerSample > layout.bitsAllocated) {
+      throw new MedfedError(ErrorCodes.DATA_INVALID, `${where}: the JPEG 2000 codestream has ${frame.bitsPerSample}-bit samples but BitsAllocated is ${layout.bitsAllocated}`, {
+        where: `${fileName} (0028,0100)`,
+      });
+    }
+    for (let i = 0; i < perFrame; i++) out[f * perFrame + i] = frame.samples[i];
   }
 }

@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readDataBytes } from '../../node/read-data-file.js';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
-import { parseDicomImage } from './read-image.js';
+import { readDicomImage } from './read-image.js';
 import { dicomSeriesToVolume, type SeriesOptions } from './series.js';
 import type { DicomImage, DicomVolume } from './types.js';
 
@@ -11,7 +11,7 @@ export const readBinaryFile = readDataBytes;
 
 /** Node only: reads one DICOM image file. */
 export async function readDicomFile(path: string): Promise<DicomImage> {
-  return parseDicomImage(await readBinaryFile(path), path);
+  return readDicomImage(await readBinaryFile(path), path);
 }
 
 /**

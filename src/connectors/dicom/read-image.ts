@@ -1,18 +1,30 @@
 import { DicomAttributes } from './attributes.js';
 import { parseDicomBytes, type ParsedDicom } from './parse-dataset.js';
+import { loadJpeg2000Codec } from './jpeg2000.js';
 import { decodePixelData } from './pixel-data.js';
 import type { PixelLayout } from './stored-values.js';
 import type { DicomImage, DicomMeta } from './types.js';
 
 /**
  * Reads one DICOM image from its bytes (isomorphic): Part 10 files and bare data sets in
- * implicit/explicit VR little endian, explicit VR big endian, and RLE Lossless; BitsAllocated
+ * implicit/explicit VR little endian, explicit VR big endian, RLE Lossless and JPEG 2000 (after
+ * `loadJpeg2000Codec()`; `readDicomImage` does that itself); BitsAllocated
  * 1/8/16/32, signed or unsigned, BitsStored masking, single- or multi-frame, MONOCHROME1/2.
  * Pixels are modality values (RescaleSlope·stored + RescaleIntercept). Throws MedfedError
  * DATA_INVALID / DATA_UNREADABLE naming `fileName` and what is wrong.
  */
 export function parseDicomImage(bytes: Uint8Array | ArrayBuffer, fileName: string): DicomImage {
   const parsed = parseDicomBytes(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), fileName);
+  return imageFromParsed(parsed, fileName);
+}
+
+/**
+ * Like parseDicomImage, and loads the codec first when the pixel data need one (JPEG 2000).
+ * Isomorphic; the way to read a DICOM image whose transfer syntax is not known in advance.
+ */
+export async function readDicomImage(bytes: Uint8Array | ArrayBuffer, fileName: string): Promise<DicomImage> {
+  const parsed = parseDicomBytes(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), fileName);
+  if (parsed.transferSyntax.pixels === 'jpeg2000') await loadJpeg2000Codec();
   return imageFromParsed(parsed, fileName);
 }
 

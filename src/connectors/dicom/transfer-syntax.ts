@@ -2,8 +2,8 @@
 export interface TransferSyntaxInfo {
   uid: string;
   name: string;
-  /** How pixel data are stored: native (uncompressed), rle (decoded here), or a codec medfed lacks. */
-  pixels: 'native' | 'rle' | 'unsupported';
+  /** How pixel data are stored: native (uncompressed), rle (decoded here), jpeg2000 (OpenJPEG WASM), or a codec medfed lacks. */
+  pixels: 'native' | 'rle' | 'jpeg2000' | 'unsupported';
   littleEndian: boolean;
   explicitVr: boolean;
   deflated: boolean;
@@ -21,8 +21,8 @@ const table: Array<[string, string, TransferSyntaxInfo['pixels'], boolean, boole
   ['1.2.840.10008.1.2.4.70', 'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])', 'unsupported', true, true],
   ['1.2.840.10008.1.2.4.80', 'JPEG-LS Lossless', 'unsupported', true, true],
   ['1.2.840.10008.1.2.4.81', 'JPEG-LS Lossy (Near-Lossless)', 'unsupported', true, true],
-  ['1.2.840.10008.1.2.4.90', 'JPEG 2000 Image Compression (Lossless Only)', 'unsupported', true, true],
-  ['1.2.840.10008.1.2.4.91', 'JPEG 2000 Image Compression', 'unsupported', true, true],
+  ['1.2.840.10008.1.2.4.90', 'JPEG 2000 Image Compression (Lossless Only)', 'jpeg2000', true, true],
+  ['1.2.840.10008.1.2.4.91', 'JPEG 2000 Image Compression', 'jpeg2000', true, true],
   ['1.2.840.10008.1.2.4.201', 'High-Throughput JPEG 2000 (Lossless Only)', 'unsupported', true, true],
   ['1.2.840.10008.1.2.4.202', 'High-Throughput JPEG 2000 with RPCL Options (Lossless Only)', 'unsupported', true, true],
   ['1.2.840.10008.1.2.4.203', 'High-Throughput JPEG 2000', 'unsupported', true, true],
@@ -47,8 +47,8 @@ export function transferSyntaxInfo(uid: string): TransferSyntaxInfo | undefined 
 
 /** What to install for a transfer syntax medfed cannot decode (used in error hints). */
 export function codecHint(info: TransferSyntaxInfo): string {
-  if (info.uid.startsWith('1.2.840.10008.1.2.4.9') || info.uid.startsWith('1.2.840.10008.1.2.4.20')) {
-    return 'JPEG 2000 needs a codec medfed does not ship yet; convert the file to an uncompressed or RLE transfer syntax (e.g. `gdcmconv --raw in.dcm out.dcm` or `dcmdjpeg`/`dcmconv`)';
+  if (info.uid.startsWith('1.2.840.10008.1.2.4.20')) {
+    return 'High-Throughput JPEG 2000 needs a codec medfed does not ship yet; convert the file to an uncompressed, RLE or JPEG 2000 transfer syntax (e.g. `gdcmconv --raw in.dcm out.dcm`)';
   }
   if (info.deflated) return 'inflate the file first (e.g. `dcmconv +te in.dcm out.dcm` from DCMTK)';
   return 'convert the file to an uncompressed transfer syntax first (e.g. `gdcmconv --raw in.dcm out.dcm` or DCMTK `dcmdjpeg`/`dcmdjpls`)';
