@@ -16,8 +16,7 @@ test('MIT-BIH record 208 CSV: 108,000 samples at 360 Hz, beats and heart rate in
   assert.equal(rec.durationSeconds, 300);
   assert.equal(rec.channels[0].samples[0], 975); // first data row of the file
   const r = rhythmSummary(Float32Array.from(rec.channels[0].samples), 360);
-  // Record 208 runs at about 98 bpm (2,955 beats in 30 min); the simple detector misses some beats,
-  // so the median-based rate is the robust figure.
+  // Record 208 runs at about 98 bpm (2,955 beats in 30 min); detector accuracy: test/signals/pan-tompkins.test.ts.
   assert.ok(r.medianHeartRate > 85 && r.medianHeartRate < 115, `median HR ${r.medianHeartRate}`);
   assert.ok(r.beats > 380 && r.beats < 520, `${r.beats} beats`);
   const text = describeRecording(rec);

@@ -1,4 +1,5 @@
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
+import { panTompkinsPeaks } from './pan-tompkins.js';
 
 /**
  * Beat segmentation for the wearable ECG classifier: every recording is resampled to
@@ -73,43 +74,7 @@ export function segmentBeats(signal: Float32Array, rPeakSeconds: readonly number
   return { x, kept };
 }
 
-/**
- * A simple R-peak detector (for records without annotations): band energy of the first
- * difference, smoothed over 100 ms, peaks above 30% of the record's 98th percentile at least
- * 250 ms apart, each moved to the largest |deviation from the local median| within ±50 ms.
- */
+/** R-peak times (seconds) of an ECG lead sampled at `rate` Hz: Pan–Tompkins (pan-tompkins.ts). */
 export function detectRPeaks(signal: Float32Array, rate: number): number[] {
-  const n = signal.length;
-  const e = new Float32Array(n);
-  for (let i = 1; i < n; i++) e[i] = (signal[i] - signal[i - 1]) ** 2;
-  const w = Math.max(1, Math.round(0.1 * rate));
-  const sm = new Float32Array(n);
-  let acc = 0;
-  for (let i = 0; i < n; i++) {
-    acc += e[i];
-    if (i >= w) acc -= e[i - w];
-    sm[i] = acc / w;
-  }
-  const sorted = Float32Array.from(sm).sort();
-  const thr = 0.3 * sorted[Math.floor(0.98 * (n - 1))];
-  const refractory = Math.round(0.25 * rate);
-  const half = Math.round(0.05 * rate);
-  const peaks: number[] = [];
-  let i = 0;
-  while (i < n) {
-    if (sm[i] > thr) {
-      let end = i;
-      while (end < n && sm[end] > thr) end++;
-      // The QRS lies in the last `w` samples before the smoothed energy's region ends.
-      const lo = Math.max(0, i - half);
-      const hi = Math.min(n - 1, end);
-      const seg = Array.from(signal.subarray(lo, hi + 1)).sort((a, b) => a - b);
-      const med = seg[seg.length >> 1];
-      let best = lo;
-      for (let k = lo; k <= hi; k++) if (Math.abs(signal[k] - med) > Math.abs(signal[best] - med)) best = k;
-      if (peaks.length === 0 || best - peaks[peaks.length - 1] >= refractory) peaks.push(best);
-      i = Math.max(end, best + refractory);
-    } else i++;
-  }
-  return peaks.map((p) => p / rate);
+  return panTompkinsPeaks(signal, rate).map((p) => p / rate);
 }
