@@ -6,5 +6,5 @@ export { HeKeyHolder, combinePublicKey, commonPolynomial, noisePolynomial, KEY_N
 export { encryptUpdate, type EncryptedUpdate } from './encrypt.js';
 export { HeAggregator } from './aggregate.js';
 export { runHeRound, type HeRoundInput, type HeRoundTimings } from './simulate.js';
-export { Modulus, Ntt } from './modmath.js';
+export { FixedMultiplier, Modulus, Ntt } from './modmath.js';
 export { measureCkks, type CkksMeasurement } from './measure.js';

@@ -19,8 +19,8 @@ import { decodeMessage, encodeMessage, HeMessageKind } from './wire.js';
  *   "smudging" noise e'_i, and c0 + sum d_i = m + e decodes to the message.
  * Key shares are computed on SEAL's NTT-form coefficients (one prime) with the JS NTT, which is
  * checked against SEAL's; partial decryptions are computed by SEAL itself (its Decryptor applied
- * to the coefficient-form pair (e'_i, c1)), so SEAL encrypts, encodes and decodes exactly as in the
- * single-key case.
+ * to the coefficient-form pair (e'_i, c1)), and SEAL decodes exactly as in the single-key case;
+ * sites encrypt under (sum b_i, a) with the standard public-key encryption (encrypt.ts).
  */
 
 /** SEAL's error distribution: a normal of standard deviation 3.2 clipped at 6 sigma, rounded. */

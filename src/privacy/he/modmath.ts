@@ -177,3 +177,53 @@ export class Ntt {
     }
   }
 }
+
+/**
+ * Products w_i · b mod q against a fixed vector w (a public key), exactly as `Modulus.mul` but with
+ * w's 26-bit halves and w_i / q computed once: the quotient estimate floor(b · (w_i / q)) is off by at
+ * most one as in `mul` (b · w_i / q < 2^50, relative error < 2^-51), and the remainder is then exact.
+ */
+export class FixedMultiplier {
+  private readonly hi: Float64Array;
+  private readonly lo: Float64Array;
+  private readonly ratio: Float64Array;
+  private readonly qHi: number;
+  private readonly qLo: number;
+
+  constructor(readonly mod: Modulus, w: Float64Array) {
+    this.hi = new Float64Array(w.length);
+    this.lo = new Float64Array(w.length);
+    this.ratio = new Float64Array(w.length);
+    for (let i = 0; i < w.length; i++) {
+      if (!(w[i] >= 0 && w[i] < mod.q && Number.isInteger(w[i]))) throw new RangeError(`fixed operand ${i} is not a residue mod q: ${w[i]}`);
+      this.hi[i] = Math.floor(w[i] * INV26);
+      this.lo[i] = w[i] - this.hi[i] * T26;
+      this.ratio[i] = w[i] * mod.inv;
+    }
+    this.qHi = Math.floor(mod.q * INV26);
+    this.qLo = mod.q - this.qHi * T26;
+  }
+
+  /** out[outFrom + i] = w[wFrom + i] · b[bFrom + i] mod q for i < count (b's entries in [0, q)). */
+  mulInto(b: Float64Array, bFrom: number, out: Float64Array, outFrom: number, wFrom: number, count: number): void {
+    const { hi, lo, ratio, qHi, qLo } = this;
+    const q = this.mod.q;
+    for (let i = 0; i < count; i++) {
+      const a = b[bFrom + i];
+      const w = wFrom + i;
+      const k = Math.floor(a * ratio[w]);
+      const a1 = Math.floor(a * INV26);
+      const a0 = a - a1 * T26;
+      const k1 = Math.floor(k * INV26);
+      const k0 = k - k1 * T26;
+      let mid = a1 * lo[w] - k1 * qLo + (a0 * hi[w] - k0 * qHi);
+      mid -= Math.floor(mid * INV26) * T26;
+      let r = a0 * lo[w] - k0 * qLo + mid * T26;
+      r -= Math.floor(r * INV52) * T52;
+      if (r >= T51) r -= T52;
+      if (r < 0) r += q;
+      if (r >= q) r -= q;
+      out[outFrom + i] = r;
+    }
+  }
+}

@@ -1,7 +1,7 @@
 import SEALImport from 'node-seal';
 import type { SEALLibrary } from 'node-seal/implementation/seal.js';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
-import { bytesLE, wordsLE } from '../secagg/bytes.js';
+import { CkksCoefficientEncoder } from './encode.js';
 import { Modulus, Ntt } from './modmath.js';
 import { makeCkksParams, scaleBitsFor, slotsFor, type CkksParams, type CkksParamsInput } from './params.js';
 
@@ -38,6 +38,16 @@ interface Template {
   readonly polys: number;
 }
 
+type TemplateKind = 'publicKey' | 'ciphertext' | 'ciphertextCoeff' | 'plaintext' | 'secretKey';
+
+/** A reusable serialisation of one kind: `bytes` (prefix, then coefficients) and a 4-byte-aligned uint32 view of the coefficients. */
+interface Scratch {
+  readonly bytes: Uint8Array;
+  readonly words: Uint32Array;
+}
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
  * One CKKS parameter set bound to SEAL: context (SEAL validates it at 128-bit security), encoder,
  * the prime q with JS arithmetic and SEAL's NTT, and byte templates to move polynomials into and
@@ -48,6 +58,9 @@ export class CkksContext {
   readonly slots: number;
   readonly scale: number;
   readonly qBits: number;
+  /** CKKS encoding straight to coefficient form (SEAL's slot order), used by `encryptUpdate`. */
+  readonly coefficientEncoder: CkksCoefficientEncoder;
+  private readonly scratches = new Map<TemplateKind, Scratch>();
 
   private constructor(
     readonly seal: SealLibrary,
@@ -57,12 +70,13 @@ export class CkksContext {
     readonly evaluator: SealEvaluator,
     readonly mod: Modulus,
     readonly ntt: Ntt,
-    private readonly templates: { publicKey: Template; ciphertext: Template; ciphertextCoeff: Template; plaintext: Template; secretKey: Template },
+    private readonly templates: Record<TemplateKind, Template>,
   ) {
     this.n = params.polyModulusDegree;
     this.slots = slotsFor(params);
     this.scale = 2 ** scaleBitsFor(params);
     this.qBits = params.coeffModulusBits;
+    this.coefficientEncoder = new CkksCoefficientEncoder(this.n);
   }
 
   static async create(input: CkksParamsInput = {}): Promise<CkksContext> {
@@ -105,32 +119,76 @@ export class CkksContext {
   }
 
   /** The coefficients (NTT form, values in [0, q)) of an object SEAL serialised without compression. */
-  readPolys(kind: keyof CkksContext['templates'], bytes: Uint8Array): Float64Array {
-    const t = this.templates[kind];
-    const count = t.polys * this.n;
-    if (bytes.length !== t.prefix.length + count * 8) {
-      throw new MedfedError(ErrorCodes.INTERNAL, `SEAL ${kind} has ${bytes.length} bytes, expected ${t.prefix.length + count * 8}`, { where: 'privacy/he' });
-    }
-    const words = wordsLE(bytes.subarray(t.prefix.length));
-    const out = new Float64Array(count);
-    for (let i = 0; i < count; i++) out[i] = words[2 * i] + words[2 * i + 1] * 4294967296;
+  readPolys(kind: TemplateKind, bytes: Uint8Array): Float64Array {
+    const out = new Float64Array(this.templates[kind].polys * this.n);
+    this.readPolysInto(kind, bytes, out);
     return out;
   }
 
-  /** SEAL's uncompressed serialisation of a `kind` object whose coefficients are `polys` (values in [0, q)). */
-  writePolys(kind: keyof CkksContext['templates'], polys: Float64Array): Uint8Array {
+  /** `readPolys` into an existing array of the right length (no allocation). */
+  readPolysInto(kind: TemplateKind, bytes: Uint8Array, out: Float64Array): void {
     const t = this.templates[kind];
-    if (polys.length !== t.polys * this.n) throw new MedfedError(ErrorCodes.INTERNAL, `${kind} needs ${t.polys * this.n} coefficients, got ${polys.length}`, { where: 'privacy/he' });
-    const words = new Uint32Array(2 * polys.length);
-    for (let i = 0; i < polys.length; i++) {
-      const hi = Math.floor(polys[i] / 4294967296);
-      words[2 * i] = polys[i] - hi * 4294967296;
-      words[2 * i + 1] = hi;
+    const count = t.polys * this.n;
+    if (bytes.length !== t.prefix.length + count * 8 || out.length !== count) {
+      throw new MedfedError(ErrorCodes.INTERNAL, `SEAL ${kind} has ${bytes.length} bytes, expected ${t.prefix.length + count * 8}`, { where: 'privacy/he' });
     }
-    const out = new Uint8Array(t.prefix.length + words.byteLength);
-    out.set(t.prefix);
-    out.set(bytesLE(words), t.prefix.length);
-    return out;
+    const s = this.scratch(kind);
+    if (LITTLE_ENDIAN_HOST) {
+      // One memcpy to 4-byte alignment, then whole words.
+      s.bytes.set(bytes.subarray(t.prefix.length), t.prefix.length);
+      const words = s.words;
+      for (let i = 0; i < count; i++) out[i] = words[2 * i] + words[2 * i + 1] * 4294967296;
+    } else {
+      const view = new DataView(bytes.buffer, bytes.byteOffset + t.prefix.length, count * 8);
+      for (let i = 0; i < count; i++) out[i] = view.getUint32(8 * i, true) + view.getUint32(8 * i + 4, true) * 4294967296;
+    }
+  }
+
+  /** SEAL's uncompressed serialisation of a `kind` object whose coefficients are `polys` (values in [0, q)). */
+  writePolys(kind: TemplateKind, polys: Float64Array): Uint8Array {
+    return this.writePolysScratch(kind, polys).slice();
+  }
+
+  /**
+   * `writePolys` into this context's scratch buffer for `kind`: no allocation, but the bytes are
+   * only valid until the next read or write of the same kind (hand them to SEAL's `loadArray` at once).
+   */
+  writePolysScratch(kind: TemplateKind, polys: Float64Array): Uint8Array {
+    const t = this.templates[kind];
+    const count = t.polys * this.n;
+    if (polys.length !== count) throw new MedfedError(ErrorCodes.INTERNAL, `${kind} needs ${count} coefficients, got ${polys.length}`, { where: 'privacy/he' });
+    const s = this.scratch(kind);
+    if (LITTLE_ENDIAN_HOST) {
+      const words = s.words;
+      for (let i = 0; i < count; i++) {
+        const hi = Math.floor(polys[i] * 2.3283064365386963e-10);
+        words[2 * i] = polys[i] - hi * 4294967296;
+        words[2 * i + 1] = hi;
+      }
+    } else {
+      const view = new DataView(s.bytes.buffer, s.bytes.byteOffset + t.prefix.length, count * 8);
+      for (let i = 0; i < count; i++) {
+        const hi = Math.floor(polys[i] / 4294967296);
+        view.setUint32(8 * i, polys[i] - hi * 4294967296, true);
+        view.setUint32(8 * i + 4, hi, true);
+      }
+    }
+    return s.bytes;
+  }
+
+  private scratch(kind: TemplateKind): Scratch {
+    let s = this.scratches.get(kind);
+    if (!s) {
+      const t = this.templates[kind];
+      const count = t.polys * this.n;
+      const pad = (4 - (t.prefix.length % 4)) % 4;
+      const buffer = new ArrayBuffer(pad + t.prefix.length + 8 * count);
+      const bytes = new Uint8Array(buffer, pad);
+      bytes.set(t.prefix);
+      s = { bytes, words: new Uint32Array(buffer, pad + t.prefix.length, 2 * count) };
+      this.scratches.set(kind, s);
+    }
+    return s;
   }
 }
 

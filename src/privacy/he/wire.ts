@@ -1,7 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
 import { bytesEqual, utf8 } from '../secagg/bytes.js';
-import type { Modulus } from './modmath.js';
 import type { CkksContext } from './seal-context.js';
 
 /**
@@ -75,88 +74,121 @@ export function messageBytes(ctx: CkksContext, kind: HeMessageKind, count: numbe
   return HE_HEADER_BYTES + Math.ceil((count * bitsPerItem) / 8);
 }
 
-/** Appends fields of up to 24 bits to a byte array (the accumulator stays below 2^31). */
-class BitWriter {
-  private acc = 0;
-  private nbits = 0;
-  pos = 0;
-  constructor(readonly out: Uint8Array) {}
-
-  write(value: number, bits: number): void {
-    this.acc = (this.acc | (value << this.nbits)) >>> 0;
-    this.nbits += bits;
-    while (this.nbits >= 8) {
-      this.out[this.pos++] = this.acc & 255;
-      this.acc >>>= 8;
-      this.nbits -= 8;
-    }
-  }
-
-  flush(): void {
-    if (this.nbits > 0) this.out[this.pos++] = this.acc & 255;
-    this.acc = 0;
-    this.nbits = 0;
-  }
-}
-
-class BitReader {
-  private acc = 0;
-  private nbits = 0;
-  constructor(private readonly input: Uint8Array, private pos: number) {}
-
-  read(bits: number): number {
-    while (this.nbits < bits) {
-      this.acc = (this.acc | (this.input[this.pos++] << this.nbits)) >>> 0;
-      this.nbits += 8;
-    }
-    const v = this.acc & ((1 << bits) - 1);
-    this.acc >>>= bits;
-    this.nbits -= bits;
-    return v;
-  }
-}
-
 const T24 = 2 ** 24;
+const INV24 = 2 ** -24;
 
-/** Write each coefficient (in [0, q)) rounded to `bits` bits. */
-function writeCoefficients(w: BitWriter, values: Float64Array, from: number, count: number, bits: number, mod: Modulus, qBits: number): void {
-  const step = 2 ** (qBits - bits);
-  const half = mod.q / 2;
+/**
+ * Write each coefficient of `values[from … from + count)` (in [0, q)) rounded to `bits` bits into
+ * `out` from byte `pos` on, as a little-endian bit stream; returns the byte after the last one
+ * written. Each field is split into pieces of at most 24 bits so that the accumulator stays below
+ * 2^32. A polynomial of N >= 8 coefficients fills whole bytes, so every polynomial starts on a byte.
+ */
+function writeCoefficients(out: Uint8Array, pos: number, values: Float64Array, from: number, count: number, bits: number, q: number, qBits: number): number {
+  const inv = 2 ** (bits - qBits);
+  const half = q / 2;
   const limit = 2 ** (bits - 1) - 1;
   const wrap = 2 ** bits;
-  for (let i = from; i < from + count; i++) {
-    const x = values[i];
-    let y = Math.round((x > half ? x - mod.q : x) / step);
-    if (y > limit) y = limit;
-    else if (y < -limit) y = -limit;
-    if (y < 0) y += wrap;
-    let left = bits;
-    while (left > 24) {
-      const hi = Math.floor(y / T24);
-      w.write(y - hi * T24, 24);
-      y = hi;
-      left -= 24;
+  const loBits = Math.min(bits, 24);
+  const hiBits = bits - loBits;
+  const qScaled = q * inv;
+  if (bits % 8 === 0) {
+    // Whole bytes per field (c1's 40 bits): no bit accumulator.
+    const bytes = bits / 8;
+    for (let i = from; i < from + count; i++) {
+      let y = Math.floor(values[i] * inv - +(values[i] > half) * qScaled + 0.5);
+      y = y > limit ? limit : y < -limit ? -limit : y;
+      y += wrap * +(y < 0);
+      const hi = Math.floor(y * INV24);
+      const lo = y - hi * T24;
+      out[pos] = lo;
+      if (bytes > 1) out[pos + 1] = lo >>> 8;
+      if (bytes > 2) out[pos + 2] = lo >>> 16;
+      for (let b = 3, h = hi; b < bytes; b++, h >>>= 8) out[pos + b] = h;
+      pos += bytes;
     }
-    w.write(y, left);
+    return pos;
   }
+  let acc = 0;
+  let nbits = 0;
+  for (let i = from; i < from + count; i++) {
+    // round(x_c / 2^k) with x_c = x - q for x > q/2; written without branches on the (random) sign,
+    // which the CPU could not predict. Every term is a multiple of 2^(bits - qBits) below 2^bits: exact.
+    let y = Math.floor(values[i] * inv - +(values[i] > half) * qScaled + 0.5);
+    y = y > limit ? limit : y < -limit ? -limit : y;
+    y += wrap * +(y < 0);
+    const hi = Math.floor(y * INV24);
+    acc |= (y - hi * T24) << nbits;
+    nbits += loBits;
+    if (nbits >= 16) {
+      out[pos] = acc;
+      out[pos + 1] = acc >>> 8;
+      pos += 2;
+      acc >>>= 16;
+      nbits -= 16;
+    }
+    if (nbits >= 8) {
+      out[pos++] = acc;
+      acc >>>= 8;
+      nbits -= 8;
+    }
+    if (hiBits > 0) {
+      let h = hi;
+      if (hiBits > 24) {
+        const h2 = Math.floor(hi * INV24);
+        acc |= (hi - h2 * T24) << nbits;
+        nbits += 24;
+        while (nbits >= 8) {
+          out[pos++] = acc;
+          acc >>>= 8;
+          nbits -= 8;
+        }
+        h = h2;
+      }
+      acc |= h << nbits;
+      nbits += hiBits > 24 ? hiBits - 24 : hiBits;
+      while (nbits >= 8) {
+        out[pos++] = acc;
+        acc >>>= 8;
+        nbits -= 8;
+      }
+    }
+  }
+  if (nbits > 0) out[pos++] = acc;
+  return pos;
 }
 
-/** Read `count` coefficients of `bits` bits and either store them or add them (mod q) into `into`. */
-function readCoefficients(r: BitReader, into: Float64Array, from: number, count: number, bits: number, mod: Modulus, qBits: number, add: boolean): void {
+/**
+ * Read `count` coefficients of `bits` bits from byte `pos` on and either store them or add them
+ * (mod q) into `into`; returns the byte after the last one read.
+ */
+function readCoefficients(input: Uint8Array, pos: number, into: Float64Array, from: number, count: number, bits: number, q: number, qBits: number, add: boolean): number {
   const step = 2 ** (qBits - bits);
   const signBound = 2 ** (bits - 1);
   const wrap = 2 ** bits;
-  const q = mod.q;
+  let acc = 0;
+  let nbits = 0;
   for (let i = from; i < from + count; i++) {
     let y = 0;
     let mult = 1;
     let left = bits;
     while (left > 24) {
-      y += r.read(24) * mult;
+      while (nbits < 24) {
+        acc = (acc | (input[pos++] << nbits)) >>> 0;
+        nbits += 8;
+      }
+      y += (acc & 0xffffff) * mult;
+      acc >>>= 24;
+      nbits -= 24;
       mult *= T24;
       left -= 24;
     }
-    y += r.read(left) * mult;
+    while (nbits < left) {
+      acc = (acc | (input[pos++] << nbits)) >>> 0;
+      nbits += 8;
+    }
+    y += (acc & ((1 << left) - 1)) * mult;
+    acc >>>= left;
+    nbits -= left;
     if (y >= signBound) y -= wrap;
     let x = y * step;
     if (x < 0) x += q;
@@ -166,6 +198,7 @@ function readCoefficients(r: BitReader, into: Float64Array, from: number, count:
     }
     into[i] = x;
   }
+  return pos;
 }
 
 /**
@@ -173,12 +206,35 @@ function readCoefficients(r: BitReader, into: Float64Array, from: number, count:
  * coefficients), j following kindFormat(kind).bits.
  */
 export function encodeMessage(ctx: CkksContext, header: HeHeader, polys: readonly Float64Array[]): Uint8Array {
-  const { bits } = kindFormat(ctx, header.kind);
+  return assembleMessage(ctx, header, [encodeItems(ctx, header.kind, polys, header.count)]);
+}
+
+/**
+ * The packed coefficients of `count` items (a message body without its header). Every item fills
+ * whole bytes, so the bodies of consecutive item ranges concatenate into one message body.
+ */
+export function encodeItems(ctx: CkksContext, kind: HeMessageKind, polys: readonly Float64Array[], count: number): Uint8Array {
+  const { bits } = kindFormat(ctx, kind);
   const n = ctx.n;
-  if (polys.length !== bits.length || polys.some((p) => p.length !== header.count * n)) {
-    throw new MedfedError(ErrorCodes.INTERNAL, `message needs ${bits.length} arrays of ${header.count * n} coefficients`, { where: 'privacy/he' });
+  if (polys.length !== bits.length || polys.some((p) => p.length !== count * n)) {
+    throw new MedfedError(ErrorCodes.INTERNAL, `message needs ${bits.length} arrays of ${count * n} coefficients`, { where: 'privacy/he' });
   }
-  const out = new Uint8Array(messageBytes(ctx, header.kind, header.count));
+  const out = new Uint8Array(messageBytes(ctx, kind, count) - HE_HEADER_BYTES);
+  let pos = 0;
+  for (let item = 0; item < count; item++) {
+    for (let j = 0; j < bits.length; j++) pos = writeCoefficients(out, pos, polys[j], item * n, n, bits[j], ctx.mod.q, ctx.qBits);
+  }
+  return out;
+}
+
+/** The header followed by the bodies of consecutive item ranges (`encodeItems`), whose total must be exactly `header.count` items. */
+export function assembleMessage(ctx: CkksContext, header: HeHeader, bodies: readonly Uint8Array[]): Uint8Array {
+  const total = messageBytes(ctx, header.kind, header.count);
+  const bodyBytes = bodies.reduce((s, b) => s + b.length, 0);
+  if (HE_HEADER_BYTES + bodyBytes !== total) {
+    throw new MedfedError(ErrorCodes.INTERNAL, `message bodies hold ${bodyBytes} bytes, ${header.count} items need ${total - HE_HEADER_BYTES}`, { where: 'privacy/he' });
+  }
+  const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   out.set(HE_MAGIC, 0);
   out[4] = HE_WIRE_VERSION;
@@ -188,11 +244,11 @@ export function encodeMessage(ctx: CkksContext, header: HeHeader, polys: readonl
   view.setUint32(28, header.count, true);
   view.setFloat64(32, header.weight, true);
   out.set(header.layoutFingerprint.length === 16 ? header.layoutFingerprint : new Uint8Array(16), 40);
-  const w = new BitWriter(out.subarray(HE_HEADER_BYTES));
-  for (let item = 0; item < header.count; item++) {
-    for (let j = 0; j < bits.length; j++) writeCoefficients(w, polys[j], item * n, n, bits[j], ctx.mod, ctx.qBits);
+  let pos = HE_HEADER_BYTES;
+  for (const b of bodies) {
+    out.set(b, pos);
+    pos += b.length;
   }
-  w.flush();
   return out;
 }
 
@@ -253,9 +309,9 @@ export function decodeMessage(ctx: CkksContext, bytes: Uint8Array, expect: Decod
   if (polys.length !== bits.length || polys.some((p) => p.length !== header.count * n)) {
     throw new MedfedError(ErrorCodes.INTERNAL, 'accumulator does not match the message format', { where: 'privacy/he' });
   }
-  const r = new BitReader(bytes, HE_HEADER_BYTES);
+  let pos = HE_HEADER_BYTES;
   for (let item = 0; item < header.count; item++) {
-    for (let j = 0; j < bits.length; j++) readCoefficients(r, polys[j], item * n, n, bits[j], ctx.mod, ctx.qBits, addInto !== undefined);
+    for (let j = 0; j < bits.length; j++) pos = readCoefficients(bytes, pos, polys[j], item * n, n, bits[j], ctx.mod.q, ctx.qBits, addInto !== undefined);
   }
   return { header, polys };
 }

@@ -7,6 +7,7 @@ import {
   createCkksContext,
   decodeMessage,
   encodeMessage,
+  FixedMultiplier,
   flatten,
   heLayout,
   HeMessageKind,
@@ -43,6 +44,18 @@ describe('modular arithmetic and the NTT', () => {
     const cases: [number, number][] = [[0, 0], [1, mod.q - 1], [mod.q - 1, mod.q - 1], [mod.q - 2, mod.q - 1]];
     for (let i = 0; i < 20000; i++) cases.push([randomInt(0, 2 ** 48 - 1) * 4 % mod.q, randomInt(0, 2 ** 48 - 1) * 3 % mod.q]);
     for (const [a, b] of cases) assert.equal(mod.mul(a, b), Number((BigInt(a) * BigInt(b)) % q), `${a} * ${b}`);
+  });
+
+  it('FixedMultiplier matches BigInt against a fixed vector, including extreme operands', () => {
+    const mod = ctx.mod;
+    const q = BigInt(mod.q);
+    const length = 20000;
+    const w = Float64Array.from({ length }, (_, i) => (i < 3 ? [0, 1, mod.q - 1][i] : (randomInt(0, 2 ** 48 - 1) * 4) % mod.q));
+    const b = Float64Array.from({ length }, (_, i) => (i % 7 === 0 ? mod.q - 1 : (randomInt(0, 2 ** 48 - 1) * 3) % mod.q));
+    const out = new Float64Array(length + 5);
+    new FixedMultiplier(mod, w).mulInto(b, 0, out, 5, 0, length);
+    for (let i = 0; i < length; i++) assert.equal(out[5 + i], Number((BigInt(w[i]) * BigInt(b[i])) % q), `${w[i]} * ${b[i]}`);
+    assert.throws(() => new FixedMultiplier(mod, Float64Array.of(mod.q)), /not a residue/);
   });
 
   it('inverse(forward(x)) = x, and forward is multiplicative (negacyclic convolution)', () => {
