@@ -26,17 +26,17 @@ export class PeakRss {
       reset = false;
     }
     this.hwmReset = reset;
-    this.baselineMiB = process.memoryUsage().rss / MiB;
+    this.baselineMiB = process.memoryUsage.rss() / MiB;
     this.sampled = this.baselineMiB;
     this.timer = setInterval(() => {
-      this.sampled = Math.max(this.sampled, process.memoryUsage().rss / MiB);
+      this.sampled = Math.max(this.sampled, process.memoryUsage.rss() / MiB);
     }, 20);
   }
 
   /** Stop sampling; the peak in MiB (kernel high-water mark when it could be reset, else sampled). */
   stop(): { peakMiB: number; sampledMiB: number; source: 'VmHWM' | 'sampled' } {
     clearInterval(this.timer);
-    this.sampled = Math.max(this.sampled, process.memoryUsage().rss / MiB);
+    this.sampled = Math.max(this.sampled, process.memoryUsage.rss() / MiB);
     const hwmKb = this.hwmReset ? statusKb('VmHWM') : null;
     if (hwmKb !== null) return { peakMiB: Math.max(hwmKb / 1024, this.sampled), sampledMiB: this.sampled, source: 'VmHWM' };
     return { peakMiB: this.sampled, sampledMiB: this.sampled, source: 'sampled' };

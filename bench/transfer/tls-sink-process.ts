@@ -25,9 +25,10 @@ serveIpc({
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return { port: (server.address() as { port: number }).port };
   },
+  /** Once `count` sources are connected: the TLS version and cipher they negotiated. */
   waitSources: async (a: { count: number }) => {
     while (sockets.length < a.count) await new Promise((r) => setTimeout(r, 20));
-    return sockets.length;
+    return [...new Set(sockets.map((s) => `${s.getProtocol() ?? '?'} ${s.getCipher().name}`))].join(', ');
   },
   round: async (a: { bytesEach: number }) => {
     received = 0;

@@ -7,6 +7,7 @@ import type { StartupKit } from '../../pki/startup-kit.js';
 import { adminRequestSchema, downloadRequestSchema, maxAdminRequestBytes, parseJsonDocument, type AdminReply, type ParsedAdminRequest } from './admin-protocol.js';
 import { chunkFrame, headerFrame } from './frames.js';
 import { GrpcSitePool } from './grpc-site-pool.js';
+import { installSessionWindow } from './http2-windows.js';
 import type { HeartbeatOptions } from './heartbeat.js';
 import { medfedService } from './service.js';
 import { installTlsRefusalHook } from './tls-refusal-hook.js';
@@ -53,6 +54,7 @@ export async function startFederationServer(o: FederationServerOptions): Promise
     log(`refused ${peerLabel(v, peer)}: ${reason}`);
   };
 
+  installSessionWindow(server);
   installTlsRefusalHook(server, o.kit, (v, peer) => refuse(v, peer, v.ok ? 'refused' : `${v.reason}: ${v.detail}`));
 
   const authenticate = async (call: { getAuthContext(): { sslPeerCertificate?: import("node:tls").PeerCertificate } | null; getPeer(): string }): Promise<PeerIdentity | { refused: string }> => {

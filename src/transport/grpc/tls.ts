@@ -4,6 +4,7 @@ import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { verifyPeerCertificate, roleOf, type PeerVerification } from '../../pki/identity.js';
 import { kitFiles, type StartupKit } from '../../pki/startup-kit.js';
+import { flowControlWindowBytes } from './http2-windows.js';
 
 /**
  * Mutual TLS from a startup kit. The server asks every client for a certificate but lets the
@@ -16,7 +17,8 @@ import { kitFiles, type StartupKit } from '../../pki/startup-kit.js';
 class AuditableMtlsServerCredentials extends grpc.ServerCredentials {
   constructor(kit: StartupKit) {
     super(
-      { requestCert: true, rejectUnauthorized: false },
+      // The per-stream flow-control window this server grants (http2-windows.ts).
+      { requestCert: true, rejectUnauthorized: false, settings: { initialWindowSize: flowControlWindowBytes } },
       { ca: kit.caPem, cert: kit.certPem, key: kit.keyPem, minVersion: 'TLSv1.2' },
     );
   }
@@ -68,10 +70,15 @@ export function peerLabel(v: PeerVerification, address: string): string {
   return `${v.subject ?? 'unknown subject'}${v.serial ? ` (serial ${v.serial})` : ''} from ${address}`;
 }
 
-/** Channel options for every medfed channel and server (liveness is the Connect stream's own heartbeat). */
+/**
+ * Channel options for every medfed channel and server (liveness is the Connect stream's own
+ * heartbeat). On a channel, `grpc-node.flow_control_window` sets the window the client grants,
+ * per stream and per connection (http2-windows.ts); a server sets its own in its credentials.
+ */
 export function channelOptions(maxFrame: number): grpc.ChannelOptions {
   return {
     'grpc.max_receive_message_length': maxFrame,
     'grpc.max_send_message_length': maxFrame,
+    'grpc-node.flow_control_window': flowControlWindowBytes,
   };
 }
