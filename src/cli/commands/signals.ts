@@ -3,10 +3,10 @@ import { ErrorCodes, MedfedError } from '../../core/errors.js';
 import { readSignalFile } from '../../connectors/edf/read-file.js';
 import { rateFromFileName } from '../../connectors/edf/detect.js';
 import type { SignalChannel, SignalRecording } from '../../connectors/edf/types.js';
+import { ECG_LABEL } from '../../signals/ecg/lead-names.js';
 import { rhythmSummary } from '../../signals/ecg/rhythm.js';
+import { registerSignalsClassifyCommand } from './signals-classify.js';
 
-/** Channels analysed as ECG without --ecg: labels that name an ECG lead. */
-const ECG_LABEL = /ecg|ekg|mlii|^lead|^(i|ii|iii|avr|avl|avf|v[1-6])$/i;
 
 function fmt(v: number, digits = 4): string {
   return Number.isFinite(v) ? Number(v.toPrecision(digits)).toString() : 'n/a';
@@ -65,4 +65,5 @@ export function registerSignalsCommand(program: Command): void {
       if (rec.format === 'CSV' && opts.rate === undefined) process.stdout.write(`(sampling rate ${rateFromFileName(file)} Hz taken from the file name; --rate overrides it)\n`);
       process.stdout.write(describeRecording(rec, opts.ecg ?? []));
     });
+  registerSignalsClassifyCommand(signals);
 }
