@@ -9,6 +9,7 @@ import type { SiteConnection } from '../transport/transport.js';
 import { beforeDeadline, throwIfAborted } from './round-deadline.js';
 import { sampleSites } from './site-sampling.js';
 import { SECURE_AGGREGATION_STRATEGIES, secureAggregateRound, secureAggregationRequest, type SecureAggregationOptions } from './secure-round.js';
+import { checkHomomorphicStudy, heAggregateRound, heKeySetup, type HeRunKeys, type HomomorphicEncryptionOptions } from './he-round.js';
 
 export interface FederatedRunOptions {
   readonly jobId: string;
@@ -56,6 +57,12 @@ export interface FederatedRunOptions {
    * sees only their example-weighted mean. Needs 3+ sites per round and a mean-based strategy.
    */
   readonly secureAggregation?: SecureAggregationOptions;
+  /**
+   * CKKS every round (coordinator/he-round.ts): one n-of-n key setup with all sites, then sites send
+   * encrypted updates and the strategy sees only their decrypted example-weighted mean. Needs a
+   * mean-based strategy; not with secureAggregation.
+   */
+  readonly homomorphicEncryption?: HomomorphicEncryptionOptions;
 }
 
 export interface RoundRecord {
@@ -79,6 +86,7 @@ export interface FederatedRunResult {
 /** A fit reply as received: in a secure-aggregation round, keys instead of weights. */
 interface ReceivedFit extends FitReply {
   readonly secAggKeys?: FitReplyMessage['secAggKeys'];
+  readonly heContribution?: Uint8Array;
 }
 
 function expectReply<K extends SiteReply['kind']>(reply: SiteReply, kind: K, siteId: string): Extract<SiteReply, { kind: K }> {
@@ -93,9 +101,13 @@ function expectReply<K extends SiteReply['kind']>(reply: SiteReply, kind: K, sit
 export async function runFederated(o: FederatedRunOptions): Promise<FederatedRunResult> {
   const ids = o.sites.map((s) => s.siteId);
   if (o.secureAggregation) checkSecureAggregation(o);
+  if (o.homomorphicEncryption) checkHomomorphicEncryption(o);
   if (o.initialStrategyState) o.strategy.importState(o.initialStrategyState);
   let global: Weights = o.initial;
   const records: RoundRecord[] = [];
+  const he = o.homomorphicEncryption
+    ? await heKeySetup({ jobId: o.jobId, sites: o.sites, params: o.homomorphicEncryption.params, deadlineMs: o.roundDeadlineMs, signal: o.signal })
+    : undefined;
   for (let round = o.startRound ?? 1; round <= o.rounds; round++) {
     throwIfAborted(o.signal);
     const t0 = Date.now();
@@ -119,6 +131,7 @@ export async function runFederated(o: FederatedRunOptions): Promise<FederatedRun
           training: o.training,
           seed: deriveSeed(o.seed, 'fit', id, round),
           ...(o.secureAggregation ? { secureAggregation: secureAggregationRequest(o.secureAggregation, sampled.length) } : {}),
+          ...(o.homomorphicEncryption ? { homomorphicEncryption: { exampleTotal: o.homomorphicEncryption.exampleTotal } } : {}),
         };
         return beforeDeadline(fitSite(o, id, request), deadlineAt, `site ${id} (round ${round})`, o.signal);
       }),
@@ -139,7 +152,11 @@ export async function runFederated(o: FederatedRunOptions): Promise<FederatedRun
       );
     }
     replies.sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0));
-    const toAggregate = o.secureAggregation ? await secureReplies(o, round, global, replies, sampled.length, deadlineAt, failed) : replies;
+    const toAggregate = o.secureAggregation
+      ? await secureReplies(o, round, global, replies, sampled.length, deadlineAt, failed)
+      : he
+        ? await encryptedReplies(o, he, round, global, replies, sampled.length, deadlineAt, failed)
+        : replies;
     const next = o.strategy.aggregateFit(ctx, global, toAggregate);
     if (!allFinite(next)) {
       throw new MedfedError(ErrorCodes.NUMERIC_DIVERGENCE, `round ${round}: the aggregated model has non-finite values`, {
@@ -182,6 +199,42 @@ function checkSecureAggregation(o: FederatedRunOptions): void {
       hint: 'add sites, or turn secure aggregation off',
     });
   }
+}
+
+/** CKKS needs a strategy that uses only the mean update, excludes SecAgg+, and 2+ sites. */
+function checkHomomorphicEncryption(o: FederatedRunOptions): void {
+  checkHomomorphicStudy({ homomorphicEncryption: o.homomorphicEncryption, secureAggregation: o.secureAggregation }, [{ name: o.strategyName }]);
+  if (o.sites.length < 2) {
+    throw new MedfedError(ErrorCodes.CONFIG_INVALID, `homomorphic encryption needs at least 2 sites; this run has ${o.sites.length}`, {
+      where: 'federation.homomorphicEncryption',
+      hint: 'add sites, or turn homomorphic encryption off',
+    });
+  }
+}
+
+/** The round's encrypted replies → one reply holding the decrypted example-weighted mean (what mean-based strategies need). */
+async function encryptedReplies(
+  o: FederatedRunOptions,
+  keys: HeRunKeys,
+  round: number,
+  global: Weights,
+  replies: readonly ReceivedFit[],
+  sampledCount: number,
+  deadlineAt: number | undefined,
+  failed: Record<string, string>,
+): Promise<FitReply[]> {
+  const contributions = replies.map((r) => {
+    if (!r.heContribution) throw new MedfedError(ErrorCodes.SECAGG_PROTOCOL, `site ${r.siteId} sent its update in the clear in a homomorphic-encryption round`);
+    return { siteId: r.siteId, numExamples: r.numExamples, bytes: r.heContribution };
+  });
+  const result = await heAggregateRound({ jobId: o.jobId, round, sites: o.sites, keys, contributions, global, deadlineAt, signal: o.signal });
+  Object.assign(failed, result.refused);
+  if (result.contributors.length < Math.min(o.minSites, sampledCount)) {
+    throw new MedfedError(ErrorCodes.QUORUM_NOT_MET, `round ${round}: ${result.contributors.length} encrypted updates were accepted, ${o.minSites} needed`, {
+      hint: 'check the failing sites, or lower federation.minSites',
+    });
+  }
+  return [{ siteId: 'encrypted-aggregate', weights: result.weights, numExamples: result.numExamples, steps: 0, extra: {}, metrics: {} }];
 }
 
 /** The round's masked replies → one reply holding the survivors' example-weighted mean (what mean-based strategies need). */
@@ -236,6 +289,10 @@ function decodeFitReply(m: FitReplyMessage, layout: ModelLayout): ReceivedFit {
   if (m.secAggKeys) {
     // Secure aggregation: no weights, only the keys; the update arrives masked in the later stages.
     return { siteId: m.siteId, weights: new Map(), numExamples: m.numExamples, steps: m.steps, extra: {}, metrics: m.metrics, secAggKeys: m.secAggKeys };
+  }
+  if (m.heContribution) {
+    // Homomorphic encryption: no weights, the encrypted update only.
+    return { siteId: m.siteId, weights: new Map(), numExamples: m.numExamples, steps: m.steps, extra: {}, metrics: m.metrics, heContribution: m.heContribution };
   }
   return {
     siteId: m.siteId,

@@ -7,7 +7,7 @@ import { filterChainSpecSchema } from '../privacy/filters/spec.js';
 import { ErrorCodes, MedfedError } from './errors.js';
 import { dpSgdConfigFor } from '../privacy/dp/run-privacy.js';
 import type { TrainingConfig } from './messages.js';
-import { modelEntrySchema, privacySchema, secureAggregationSchema, strategyEntrySchema, trainingSchema } from './study-spec.js';
+import { homomorphicEncryptionSchema, modelEntrySchema, privacySchema, secureAggregationSchema, strategyEntrySchema, trainingSchema } from './study-spec.js';
 import { parseYamlConfig } from './yaml-config.js';
 
 /**
@@ -30,6 +30,8 @@ export const federationJobSchema = z.strictObject({
   k: positiveInt.default(5),
   /** SecAgg+ every round (docs/secure-aggregation.md); absent = off (the job hash is unchanged). */
   secureAggregation: secureAggregationSchema.optional(),
+  /** CKKS every round, every site a key holder (docs/homomorphic-encryption.md); absent = off (the job hash is unchanged). */
+  homomorphicEncryption: homomorphicEncryptionSchema.optional(),
 });
 
 export const jobSpecSchema = z.strictObject({

@@ -1,5 +1,6 @@
 import type { SerializedError } from './errors.js';
 import type { ModelSpec } from './model-spec.js';
+import type { CkksParams } from '../privacy/he/params.js';
 import type { ForwardedShares, MaskedInput, NeighbourKeys, ShareKeys, UnmaskRequest, UnmaskResponse } from '../privacy/secagg/messages.js';
 
 /**
@@ -100,7 +101,35 @@ export interface FitRequest {
   readonly seed: number;
   /** Secure aggregation of this round: the site masks its released update instead of sending it. */
   readonly secureAggregation?: SecureAggregationRequest;
+  /** CKKS aggregation of this round: the site encrypts its released update instead of sending it. */
+  readonly homomorphicEncryption?: HomomorphicEncryptionRequest;
 }
+
+/**
+ * CKKS for one round (docs/homomorphic-encryption.md): the site encrypts (n_i / exampleTotal) · Δ_i
+ * (Δ_i: released weights minus global, clipped) under the job's collective public key ("he" key setup).
+ */
+export interface HomomorphicEncryptionRequest {
+  /** Training examples of all the job's sites (prepare replies), at least the site's own count: the weights sum to at most 1. */
+  readonly exampleTotal: number;
+}
+
+/**
+ * CKKS key setup (once per job) and decryption (once per round); every site is a key holder.
+ * key-share: the site draws its secret share for the public seed and returns its public share;
+ * public-key: the site combines all shares into the collective public key itself;
+ * decrypt: the site returns its partial decryption of the round's aggregate (its c1 polynomials).
+ */
+export type HeRequest =
+  | { readonly kind: 'he'; readonly jobId: string; readonly stage: 'key-share'; readonly params: CkksParams; readonly seed: Blob }
+  | { readonly kind: 'he'; readonly jobId: string; readonly stage: 'public-key'; readonly shares: readonly { readonly from: string; readonly bytes: Blob }[] }
+  | { readonly kind: 'he'; readonly jobId: string; readonly stage: 'decrypt'; readonly round: number; readonly count: number; readonly layoutFingerprint: Blob; readonly aggregate: Blob };
+
+export type HeReply =
+  | { readonly kind: 'he'; readonly siteId: string; readonly stage: 'key-share'; readonly share: Blob }
+  /** SHA-256 (hex) of the public key the site computed, so the coordinator can see that every site has the same one. */
+  | { readonly kind: 'he'; readonly siteId: string; readonly stage: 'public-key'; readonly publicKeySha256: string }
+  | { readonly kind: 'he'; readonly siteId: string; readonly stage: 'decrypt'; readonly round: number; readonly partial: Blob };
 
 /**
  * SecAgg+ for one round (docs/secure-aggregation.md). Each site clips (n_i / exampleScale) · Δ_i
@@ -144,7 +173,7 @@ export interface EndJobRequest {
   readonly jobId: string;
 }
 
-export type SiteRequest = StatsRequest | PrepareRequest | FitRequest | EvaluateRequest | EndJobRequest | SecAggRequest;
+export type SiteRequest = StatsRequest | PrepareRequest | FitRequest | EvaluateRequest | EndJobRequest | SecAggRequest | HeRequest;
 
 export interface FeatureSummaryWire {
   readonly count: number;
@@ -194,6 +223,8 @@ export interface FitReplyMessage {
   readonly metrics: Record<string, number>;
   /** Secure aggregation: the site's SecAgg+ public keys; `weights` and `extra` are then empty. */
   readonly secAggKeys?: { readonly cPublicKey: Blob; readonly sPublicKey: Blob };
+  /** CKKS: the site's encrypted weighted update (privacy/he wire format); `weights` and `extra` are then empty. */
+  readonly heContribution?: Blob;
 }
 
 export interface EvaluateReply {
@@ -215,4 +246,4 @@ export interface ErrorReply {
   readonly error: SerializedError;
 }
 
-export type SiteReply = StatsReply | PrepareReply | FitReplyMessage | EvaluateReply | EndJobReply | ErrorReply | SecAggReply;
+export type SiteReply = StatsReply | PrepareReply | FitReplyMessage | EvaluateReply | EndJobReply | ErrorReply | SecAggReply | HeReply;

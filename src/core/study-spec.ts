@@ -5,6 +5,7 @@ import { moleculesDataSchema } from './molecules-spec.js';
 import { ecgSyntheticDataSchema } from './ecg-synthetic-spec.js';
 import { niftiPatchesDataSchema } from './nifti-patches-spec.js';
 import { fhirDataSchema } from '../connectors/fhir/spec.js';
+import { ckksParamsSchema } from '../privacy/he/params.js';
 
 /**
  * A study ("job spec"): data, federation, local training, models, strategies and baselines.
@@ -47,6 +48,14 @@ export const secureAggregationSchema = z.strictObject({
   neighbours: z.number().int().min(2).optional(),
 });
 export type SecureAggregationSpec = z.infer<typeof secureAggregationSchema>;
+
+/**
+ * CKKS aggregation of every round (docs/homomorphic-encryption.md): each site encrypts
+ * (n_i / sum n) · Δ_i (clipped to ±clip) under the run's collective public key; every site is a key
+ * holder (n-of-n). The other fields are the CKKS parameters (`makeCkksParams`).
+ */
+export const homomorphicEncryptionSchema = ckksParamsSchema.extend({ scheme: z.literal('ckks') });
+export type HomomorphicEncryptionSpec = z.infer<typeof homomorphicEncryptionSchema>;
 
 /** Differential privacy for federated runs; `{}` on a strategy turns off a study-wide setting. */
 export const privacySchema = z.strictObject({ dpSgd: dpSgdSpecSchema.optional() });
@@ -121,6 +130,8 @@ export const studySpecSchema = z.strictObject({
       k: positiveInt.default(5),
       /** SecAgg+ every round: the coordinator sees only the sum of the masked updates (docs/secure-aggregation.md). */
       secureAggregation: secureAggregationSchema.optional(),
+      /** CKKS every round: the coordinator sums ciphertexts it cannot read (docs/homomorphic-encryption.md); not with secureAggregation. */
+      homomorphicEncryption: homomorphicEncryptionSchema.optional(),
     })
     .default({ rounds: 10, fractionFit: 1, minSites: 1, k: 5 }),
   training: trainingSchema.default({ epochs: 1, batchSize: 32, optimizer: { name: 'sgd', lr: 0.05 } }),

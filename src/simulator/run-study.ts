@@ -27,6 +27,7 @@ import type { MetricsRecord } from '../report/metrics-schema.js';
 import { majorityBaseline, type MajorityBaseline } from '../eval/majority-baseline.js';
 import { crossSiteMatrix, withSiteIntervals, type CrossSiteMatrix } from './cross-site.js';
 import { survivalCurves, type SurvivalCurves } from './survival-curves.js';
+import { checkHomomorphicStudy, ckksParamsOf } from '../coordinator/he-round.js';
 
 export interface StudyRun {
   readonly data: StudyData;
@@ -51,6 +52,7 @@ function expectPrepared(r: SiteReply, siteId: string): PrepareReply {
  * normalisation, every strategy for every model, and the pooled and local-only baselines.
  */
 export async function runStudy(spec: StudySpec, baseDir: string, progress: Progress, log: Logger = silentLogger): Promise<StudyRun> {
+  checkHomomorphicStudy(spec.federation, spec.strategies);
   const data = await prepareStudyData(spec, baseDir);
   const engine = await getEngine(spec.engine);
   const pool = new WorkerPool(data.sites, { engine: spec.engine, threads: spec.threads });
@@ -169,6 +171,9 @@ async function federatedRun(c: RunContext, s: StrategyEntry, kind: 'federated' |
       evaluateSites: true,
       ...(kind === 'federated' && c.spec.federation.secureAggregation
         ? { secureAggregation: { ...c.spec.federation.secureAggregation, exampleScale: Math.max(...prepared.map((p) => p.trainExamples)) } }
+        : {}),
+      ...(kind === 'federated' && c.spec.federation.homomorphicEncryption
+        ? { homomorphicEncryption: { params: ckksParamsOf(c.spec.federation.homomorphicEncryption), exampleTotal: prepared.reduce((a, p) => a + p.trainExamples, 0) } }
         : {}),
       onRound: async (r) => {
         const metrics = c.multiTask

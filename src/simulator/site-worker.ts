@@ -5,18 +5,19 @@ import { getEngine } from '../engine/registry.js';
 import { createSiteData } from '../node/site-data-config.js';
 import { SiteRuntime } from '../site/site-runtime.js';
 import { withSecureAggregation } from '../site/secure-aggregation-site.js';
+import { withHomomorphicEncryption } from '../site/homomorphic-encryption-site.js';
 import { transferablesOf, type WorkerAnswer, type WorkerCall, type WorkerInit } from './worker-protocol.js';
 
 /** A simulator worker thread: hosts one or more sites, runs the real site runtime for each. */
 const init = workerData as WorkerInit;
 const engine = () => getEngine(init.engine);
-// Each site answers through the same secure-aggregation wrapper a site agent uses.
+// Each site answers through the same secure-aggregation wrapper a site agent uses, inside the CKKS one.
 const sites = new Map<string, Promise<(req: SiteRequest) => Promise<SiteReply>>>(
   init.sites.map((s) => [
     s.siteId,
     createSiteData(s.data, s.siteId).then((data) => {
       const runtime = new SiteRuntime(s.siteId, data, engine);
-      return withSecureAggregation(s.siteId, (req) => runtime.handle(req));
+      return withHomomorphicEncryption(s.siteId, withSecureAggregation(s.siteId, (req) => runtime.handle(req)));
     }),
   ]),
 );

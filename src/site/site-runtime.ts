@@ -92,6 +92,11 @@ export class SiteRuntime {
           throw new MedfedError(ErrorCodes.SECAGG_PROTOCOL, `site ${this.siteId} has no secure-aggregation session for job "${req.jobId}" round ${req.round}`, {
             hint: 'the site must run withSecureAggregation around its runtime',
           });
+        case 'he':
+          // CKKS wraps the runtime (site/homomorphic-encryption-site.ts); a bare runtime holds no key share.
+          throw new MedfedError(ErrorCodes.SECAGG_PROTOCOL, `site ${this.siteId} has no CKKS key for job "${req.jobId}"`, {
+            hint: 'the site must run withHomomorphicEncryption around its runtime',
+          });
       }
     } catch (e) {
       return { kind: 'error', siteId: this.siteId, error: asMedfedError(e).toJSON() };

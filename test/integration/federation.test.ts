@@ -259,6 +259,28 @@ test('a SecAgg+ job over mTLS: every round is securely aggregated and the model 
   assert.ok(maxDiff < 1e-4, `secure vs plain final weights differ by ${maxDiff}`);
 });
 
+test('a CKKS job over mTLS: the sites encrypt, the coordinator sums and decrypts only with every site\'s partial; the model matches the plain job', async () => {
+  const specs = ['heart-plain-ckks', 'heart-ckks'].map((name) => parseYaml(jobSpecYaml({ name, rounds: 2 })) as Record<string, unknown>);
+  (specs[1].federation as Record<string, unknown>).homomorphicEncryption = { scheme: 'ckks' };
+  const weights: Float32Array[] = [];
+  for (const spec of specs) {
+    const file = join(fed.work, `${String(spec.name)}.yaml`);
+    writeFileSync(file, stringifyYaml(spec));
+    const { jobId } = await submit(file);
+    const s = await finished(jobId);
+    assert.equal(s.state, 'completed', s.error ?? '');
+    const out = join(fed.work, `download-${jobId}`);
+    const dl = runMedfed(['job', 'download', jobId, '--out', out, '--kit', join(fed.pki.dir, 'users/analyst@example.org'), '--coordinator', `127.0.0.1:${port}`]);
+    assert.equal(dl.status, 0, dl.stderr);
+    const { decodeSafetensors } = await import('../../src/core/safetensors.js');
+    const tensors = decodeSafetensors(new Uint8Array(readFileSync(join(out, 'final.safetensors'))), 'final').tensors;
+    weights.push(Float32Array.from([...tensors.keys()].sort().flatMap((k) => [...tensors.get(k)!.data])));
+  }
+  let maxDiff = 0;
+  weights[0].forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - weights[1][i]))));
+  assert.ok(maxDiff > 0 && maxDiff < 1e-3, `CKKS vs plain final weights differ by ${maxDiff}`);
+});
+
 test('kill -9 of a site mid-job: rounds go on with the quorum and the site rejoins when restarted', async () => {
   // Enough rounds that the job is still running when the killed site is back; aborted once it rejoined.
   const { jobId } = await submit(specFile('site-crash', { rounds: 200, minSites: 2 }));

@@ -14,6 +14,7 @@ import { getStrategy, parseStrategyOptions } from '../../strategies/registry.js'
 import type { SiteConnection } from '../../transport/transport.js';
 import { federatedNormalization } from '../federated-normalization.js';
 import { runFederated, type RoundRecord } from '../federated-run.js';
+import { ckksParamsOf } from '../he-round.js';
 import { beforeDeadline, throwIfAborted } from '../round-deadline.js';
 import { jobDir, readRoundCheckpoint, writeRoundCheckpoint } from './checkpoints.js';
 import { jobConnection } from './job-connections.js';
@@ -111,6 +112,9 @@ export async function runJob(c: JobRunContext): Promise<void> {
     training: jobTrainingConfig(spec),
     ...(spec.federation.secureAggregation
       ? { secureAggregation: { ...spec.federation.secureAggregation, exampleScale: Math.max(...[...prepared.values()].map((p) => p.trainExamples)) } }
+      : {}),
+    ...(spec.federation.homomorphicEncryption
+      ? { homomorphicEncryption: { params: ckksParamsOf(spec.federation.homomorphicEncryption), exampleTotal: [...prepared.values()].reduce((a, p) => a + p.trainExamples, 0) } }
       : {}),
     evaluateSites: true,
     evaluationFailures: 'skip',

@@ -22,6 +22,7 @@ import type { SiteAgentConfig } from './site-config.js';
 import { SitePrivacyGate } from './privacy-gate.js';
 import { releaseUpdate } from './release-updates.js';
 import { withSecureAggregation } from '../secure-aggregation-site.js';
+import { withHomomorphicEncryption } from '../homomorphic-encryption-site.js';
 
 export interface SiteAgent {
   readonly siteId: string;
@@ -119,8 +120,8 @@ export function startSiteAgent(cfg: SiteAgentConfig, log: (msg: string) => void 
   };
   const client = new SiteClient(
     { kit, address: coordinatorAddress(kit, cfg.coordinator), limits: defaultWireLimits, heartbeat: cfg.heartbeat, backoff: cfg.reconnect },
-    // SecAgg+ rounds: the released update (after the gate above) is masked, never sent in the clear.
-    withSecureAggregation(siteId, handle),
+    // SecAgg+ and CKKS rounds: the released update (after the gate above) is masked or encrypted, never sent in the clear.
+    withHomomorphicEncryption(siteId, withSecureAggregation(siteId, handle)),
   );
   client.on('connected', () => log(`connected to ${coordinatorAddress(kit, cfg.coordinator)} as ${siteId}`));
   client.on('disconnected', (why: string) => log(`disconnected: ${why}; reconnecting`));

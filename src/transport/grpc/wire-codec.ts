@@ -2,6 +2,7 @@ import { ErrorCodes, MedfedError, type SerializedError } from '../../core/errors
 import type { Blob, SiteReply, SiteRequest } from '../../core/messages.js';
 import type { ModelSpec } from '../../core/model-spec.js';
 import type { WireReply, WireRequest } from './wire-schemas.js';
+import { heReplyFromWire, heReplyToWire, heRequestFromWire, heRequestToWire } from './wire-he.js';
 import { fromHex, secAggReplyFromWire, secAggReplyToWire, secAggRequestFromWire, secAggRequestToWire, toHex } from './wire-secagg.js';
 
 /**
@@ -41,6 +42,8 @@ export function splitRequest(r: SiteRequest): Split<WireRequest> {
       return { body: { ...r, model: r.model as WireRequest & ModelSpec }, blobs: [] } as Split<WireRequest>;
     case 'secagg':
       return { body: secAggRequestToWire(r), blobs: [] };
+    case 'he':
+      return { body: heRequestToWire(r, l.add), blobs: l.blobs };
     default:
       return { body: r as WireRequest, blobs: [] };
   }
@@ -60,6 +63,8 @@ export function joinRequest(body: WireRequest, blobs: readonly Uint8Array[]): Si
       return { ...body, model: body.model as ModelSpec };
     case 'secagg':
       return secAggRequestFromWire(body);
+    case 'he':
+      return heRequestFromWire(body, blobs);
     default:
       return body;
   }
@@ -68,23 +73,28 @@ export function joinRequest(body: WireRequest, blobs: readonly Uint8Array[]): Si
 export function splitReply(r: SiteReply): Split<WireReply> {
   const l = blobList();
   if (r.kind === 'fit') {
-    const { secAggKeys, ...rest } = r;
+    const { secAggKeys, heContribution, ...rest } = r;
     const keys = secAggKeys ? { secAggKeys: { cPublicKey: toHex(secAggKeys.cPublicKey), sPublicKey: toHex(secAggKeys.sPublicKey) } } : {};
-    return { body: { ...rest, weights: l.add(r.weights), extra: l.addMap(r.extra), ...keys }, blobs: l.blobs };
+    const body = { ...rest, weights: l.add(r.weights), extra: l.addMap(r.extra), ...keys };
+    return { body: heContribution ? { ...body, heContribution: l.add(heContribution) } : body, blobs: l.blobs };
   }
   if (r.kind === 'secagg') return { body: secAggReplyToWire(r, l.add), blobs: l.blobs };
+  if (r.kind === 'he') return { body: heReplyToWire(r, l.add), blobs: l.blobs };
   return { body: r as WireReply, blobs: [] };
 }
 
 export function joinReply(body: WireReply, blobs: readonly Uint8Array[]): SiteReply {
   switch (body.kind) {
     case 'fit': {
-      const { secAggKeys, ...rest } = body;
+      const { secAggKeys, heContribution, ...rest } = body;
       const keys = secAggKeys ? { secAggKeys: { cPublicKey: fromHex(secAggKeys.cPublicKey), sPublicKey: fromHex(secAggKeys.sPublicKey) } } : {};
-      return { ...rest, weights: takeBlob(blobs, body.weights, 'fit reply weights'), extra: takeMap(blobs, body.extra, 'fit reply extra'), ...keys };
+      const he = heContribution === undefined ? {} : { heContribution: takeBlob(blobs, heContribution, 'fit reply CKKS contribution') };
+      return { ...rest, weights: takeBlob(blobs, body.weights, 'fit reply weights'), extra: takeMap(blobs, body.extra, 'fit reply extra'), ...keys, ...he };
     }
     case 'secagg':
       return secAggReplyFromWire(body, blobs);
+    case 'he':
+      return heReplyFromWire(body, blobs);
     case 'error':
       return { ...body, error: body.error as SerializedError };
     default:

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ErrorCodes } from '../../core/errors.js';
 import { modelSpecSchema } from '../../core/model-spec.js';
 import { wireSecAggKeysSchema, wireSecAggReplySchema, wireSecAggRequestSchema } from './wire-secagg.js';
+import { wireHeReplySchema, wireHeRequestSchema } from './wire-he.js';
 
 /**
  * Strict schemas of the JSON headers on the wire. Tensor fields are blob indices (`blob`) into
@@ -73,10 +74,13 @@ export const wireRequestSchema = z.discriminatedUnion('kind', [
         exampleScale: z.number().positive(),
       })
       .optional(),
+    /** CKKS (docs/homomorphic-encryption.md): the training examples of all the job's sites. */
+    homomorphicEncryption: z.strictObject({ exampleTotal: z.number().positive() }).optional(),
   }),
   z.strictObject({ kind: z.literal('evaluate'), jobId: text, round: nonNeg, strategy: text, strategyOptions: scalars, weights: blob }),
   z.strictObject({ kind: z.literal('end-job'), jobId: text }),
   wireSecAggRequestSchema,
+  wireHeRequestSchema,
 ]);
 
 const serializedError = z.strictObject({
@@ -99,11 +103,14 @@ export const wireReplySchema = z.discriminatedUnion('kind', [
     extra: blobMap,
     metrics: z.record(text, z.number()),
     secAggKeys: wireSecAggKeysSchema.optional(),
+    /** CKKS: the encrypted update (a blob) instead of weights. */
+    heContribution: blob.optional(),
   }),
   z.strictObject({ kind: z.literal('evaluate'), siteId: text, round: nonNeg, numExamples: nonNeg, metrics: z.record(text, finiteOrNull) }),
   z.strictObject({ kind: z.literal('end-job'), siteId: text }),
   z.strictObject({ kind: z.literal('error'), siteId: text, error: serializedError }),
   wireSecAggReplySchema,
+  wireHeReplySchema,
 ]);
 
 /** A header frame: message id, the sizes of its blobs, and the request or reply body. */
