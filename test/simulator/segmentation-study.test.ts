@@ -3,6 +3,12 @@ import { test } from 'node:test';
 import type { Progress } from '../../src/cli/progress.js';
 import { parseStudySpec } from '../../src/node/load-study-spec.js';
 import { runStudy } from '../../src/simulator/run-study.js';
+import { initialWeights, modelLayout } from '../../src/core/model-params.js';
+import type { Weights } from '../../src/core/tensors.js';
+import { weightsSha256 } from '../../src/core/weights-hash.js';
+import { getEngine } from '../../src/engine/registry.js';
+import { niftiSitePatches } from '../../src/node/nifti-patch-site-data.js';
+import { getStrategy, parseStrategyOptions } from '../../src/strategies/registry.js';
 
 const silent: Progress = { start() {}, tick() {}, done() {}, log() {} };
 
@@ -52,4 +58,39 @@ test('a tiny 3D segmentation study (2 scanners, 8³ patches, 2 rounds) runs end 
     }
     assert.equal(r.history.length, 2);
   }
+});
+
+test('FedAvg of the U-Net: one site reproduces its own uninterrupted training exactly, and identical sites average to it', async () => {
+  // Rounds restart the optimizer (as they do for every run), so the reference trains one epoch
+  // per call with the same seeds; it never leaves the engine. Any bug in naming, converting or
+  // averaging the concatSkip U-Net's tensors (or its batch-norm statistics) breaks the equality.
+  const { train } = await niftiSitePatches(
+    { kind: 'nifti-patches', image: 'data/imaging/ch2.nii.gz', labels: 'data/imaging/aal.nii.gz', siteIndex: 1, patchSize: 8, trainPatches: 6, testPatches: 1, foregroundFraction: 0.8, augment: true, coordinates: true, dataSeed: 7 },
+    'scanner-b',
+  );
+  const layers = parseStudySpec(spec, 'tiny.yaml').models[0].layers;
+  const layout = modelLayout({ inputShape: [...train.dataset.featureShape], layers: [layers[0], { type: 'batchNorm' }, ...layers.slice(1)], loss: 'voxel_softmax_cross_entropy' });
+  const engine = await getEngine('tfjs-wasm');
+  const model = await engine.build(layout.spec, { seed: 3 });
+  const options = (round: number) => ({ epochs: 1, batchSize: 4, optimizer: { name: 'sgd' as const, lr: 0.1 }, seed: round });
+  const initial = initialWeights(layout, 3);
+  model.setWeights(initial);
+  for (let round = 1; round <= 3; round++) await model.train(train.dataset, options(round));
+  const reference = model.getWeights();
+  const server = getStrategy('fedavg').createServer(parseStrategyOptions('fedavg', {}, 'fedavg'), layout);
+  let global: Weights = initial;
+  for (let round = 1; round <= 3; round++) {
+    model.setWeights(global);
+    await model.train(train.dataset, options(round));
+    const reply = (siteId: string) => ({ siteId, weights: model.getWeights(), numExamples: train.dataset.n, steps: 2, extra: {}, metrics: {} });
+    const ctx = { round, totalSites: 2, layout };
+    const one = server.aggregateFit(ctx, global, [reply('a')]);
+    const two = server.aggregateFit(ctx, global, [reply('a'), reply('b')]);
+    assert.equal(weightsSha256(two), weightsSha256(one), `round ${round}: identical sites`);
+    global = one;
+  }
+  assert.ok(layout.params.some((p) => p.name.startsWith('2.layers.')), 'the U-Net has tensors inside its concatSkip block');
+  assert.equal(weightsSha256(global), weightsSha256(reference));
+  assert.notEqual(weightsSha256(global), weightsSha256(initial));
+  model.dispose();
 });
