@@ -57,6 +57,22 @@ export const cnn1dSpec: ModelSpecInput = {
   loss: 'softmax_cross_entropy',
 };
 
+/**
+ * Recurrent models on a wearable / ECG-feature sequence: 64 steps of 8 features (e.g. 64 beats or
+ * windows of 8 features each) -> one lstm or gru layer of 64 units (last step) -> dense 2.
+ */
+export const lstmSpec: ModelSpecInput = {
+  inputShape: [64, 8],
+  layers: [{ type: 'lstm', units: 64 }, { type: 'dense', units: 2 }],
+  loss: 'softmax_cross_entropy',
+};
+
+export const gruSpec: ModelSpecInput = {
+  inputShape: [64, 8],
+  layers: [{ type: 'gru', units: 64 }, { type: 'dense', units: 2 }],
+  loss: 'softmax_cross_entropy',
+};
+
 /** Random features in [-1, 1) with class labels: throughput does not depend on the values. */
 export function syntheticData(shape: number[], n: number, classes: number, seed = 1): Dataset {
   const rng = new Rng(seed);

@@ -33,6 +33,21 @@ class ConcatSkip(nn.Module):
         return torch.cat([x, self.layers(x)], dim=1)
 
 
+class Recurrent(nn.Module):
+    """medfed's lstm / gru layer: nn.LSTM / nn.GRU (batch_first, one layer) on a channels-first
+    sequence [n, features, length]; the last step [n, units], or every step channels-first
+    [n, units, length] with returnSequences. state_dict names i.rnn.weight_ih_l0, ..."""
+
+    def __init__(self, kind, features, units, return_sequences):
+        super().__init__()
+        self.rnn = (nn.LSTM if kind == "lstm" else nn.GRU)(features, units, batch_first=True)
+        self.return_sequences = return_sequences
+
+    def forward(self, x):
+        out, _ = self.rnn(x.transpose(1, 2))
+        return out.transpose(1, 2) if self.return_sequences else out[:, -1]
+
+
 def activation(name):
     return {"relu": nn.ReLU(), "tanh": nn.Tanh(), "sigmoid": nn.Sigmoid()}.get(name)
 
@@ -87,6 +102,9 @@ def build_layers(specs, shape):
             channels = None
         elif t == "dropout":
             layers.append(nn.Dropout(layer["rate"]))
+        elif t in ("lstm", "gru"):
+            layers.append(Recurrent(t, channels, layer["units"], layer.get("returnSequences", False)))
+            channels = layer["units"]
         elif t == "batchNorm":
             bn = nn.BatchNorm1d if len(shape) <= 2 else nn.BatchNorm2d if len(shape) == 3 else nn.BatchNorm3d
             layers.append(bn(channels, eps=layer.get("epsilon", 1e-5), momentum=layer.get("momentum", 0.1)))

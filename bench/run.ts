@@ -5,17 +5,19 @@ import { ckksBench } from './ckks.bench.js';
 import { cnn2dTrainBench } from './cnn2d-train.bench.js';
 import { cnn3dTrainBench } from './cnn3d-train.bench.js';
 import { mlpTrainBench } from './mlp-train.bench.js';
+import { gruTrainBench, lstmTrainBench } from './recurrent-train.bench.js';
 import { nativeTrainBench } from './native-train.bench.js';
 import { secaggBench } from './secagg.bench.js';
 import { transferBench } from './transfer.bench.js';
 import { printTable, writeResults, type BenchEntry, type Benchmark } from './result.js';
 
 /** Every benchmark, in order; add new ones here (one file each). `node dist/bench/run.js [id-filter]`. */
-const benchmarks: Benchmark[] = [mlpTrainBench, cnn2dTrainBench, nativeTrainBench, cnn1dTrainBench, cnn3dTrainBench, transferBench, secaggBench, ckksBench];
+const benchmarks: Benchmark[] = [mlpTrainBench, cnn2dTrainBench, nativeTrainBench, cnn1dTrainBench, cnn3dTrainBench, lstmTrainBench, gruTrainBench, transferBench, secaggBench, ckksBench];
 
 const filter = process.argv[2];
 const entries: BenchEntry[] = [];
-for (const b of benchmarks.filter((b) => !filter || b.id.includes(filter))) {
+// A filter naming one entry of a benchmark (native.train.lstm) runs that benchmark, which filters its entries.
+for (const b of benchmarks.filter((b) => !filter || b.id.includes(filter) || filter.startsWith(`${b.id}.`))) {
   process.stderr.write(`running ${b.id} ...\n`);
   entries.push(...(await b.run()));
 }

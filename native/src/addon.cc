@@ -7,9 +7,11 @@
 
 #include <cstring>
 
+#include "allocator.h"
 #include "js_util.h"
 #include "model_wrap.h"
 #include "rng.h"
+#include "threads.h"
 
 namespace medfed {
 
@@ -24,7 +26,7 @@ static Napi::Value Info(const Napi::CallbackInfo& info) {
 static Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     const int64_t n = intValue(info[0], "threads");
-    if (n >= 1) at::set_num_threads(static_cast<int>(n));
+    if (n >= 1) setThreads(static_cast<int>(n));
     return Napi::Number::New(info.Env(), at::get_num_threads());
   });
 }
@@ -34,7 +36,7 @@ static Napi::Value DropoutMask(const Napi::CallbackInfo& info) {
   return guarded(info.Env(), [&]() -> Napi::Value {
     const int64_t size = intValue(info[2], "size");
     Napi::Float32Array out = Napi::Float32Array::New(info.Env(), size);
-    dropoutMask(static_cast<int32_t>(intValue(info[0], "seed")), intValue(info[1], "layer"), size, numberValue(info[3], "rate"), out.Data());
+    dropoutMask(static_cast<int32_t>(intValue(info[0], "seed")), std::to_string(intValue(info[1], "layer")), size, numberValue(info[3], "rate"), out.Data());
     return out;
   });
 }
@@ -51,7 +53,8 @@ static Napi::Value Permutation(const Napi::CallbackInfo& info) {
 }
 
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  at::set_num_threads(1);
+  setThreads(1);
+  tuneAllocator();
   exports.Set("NativeModel", NativeModel::Init(env));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));

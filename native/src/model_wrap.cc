@@ -10,6 +10,7 @@
 #include "errors.h"
 #include "js_util.h"
 #include "net.h"
+#include "threads.h"
 #include "train.h"
 
 namespace medfed {
@@ -30,6 +31,7 @@ class PromiseWorker : public Napi::AsyncWorker {
 
   void Execute() override {
     try {
+      applyThreads();
       work_();
     } catch (...) {
       info_ = describeException(std::current_exception());
@@ -82,6 +84,14 @@ LayerDef parseLayer(const Napi::Object& o, int i) {
   L.bias = static_cast<int>(intValue(o.Get("bias"), at + ".bias"));
   L.runningMean = static_cast<int>(intValue(o.Get("runningMean"), at + ".runningMean"));
   L.runningVar = static_cast<int>(intValue(o.Get("runningVar"), at + ".runningVar"));
+  if (o.Has("weightHh")) L.weightHh = static_cast<int>(intValue(o.Get("weightHh"), at + ".weightHh"));
+  if (o.Has("biasHh")) L.biasHh = static_cast<int>(intValue(o.Get("biasHh"), at + ".biasHh"));
+  if (o.Has("path") && o.Get("path").IsString()) L.path = o.Get("path").As<Napi::String>().Utf8Value();
+  if (o.Has("scale")) L.scale = intList(o.Get("scale"), at + ".scale");
+  if (o.Has("children") && o.Get("children").IsArray()) {
+    Napi::Array cs = o.Get("children").As<Napi::Array>();
+    for (uint32_t j = 0; j < cs.Length(); j++) L.children.push_back(parseLayer(cs.Get(j).As<Napi::Object>(), static_cast<int>(j)));
+  }
   if (L.kernel.size() != L.stride.size()) {
     throw NativeError(kConfigInvalid, "layer " + std::to_string(i) + " (" + L.type + "): kernel and stride differ in rank", layerWhere(L));
   }
@@ -242,14 +252,20 @@ Napi::Value NativeModel::TrainEpoch(const Napi::CallbackInfo& info) {
     const int64_t count = intValue(info[2], "n"), epoch = intValue(info[3], "epoch");
     checkBatch(n, x, y, count);
     auto loss = std::make_shared<double>(0);
+    auto threads = std::make_shared<int>(0);
     const float* xp = x.Data();
     const float* yp = y.Data();
     auto* w = new PromiseWorker(
-        info.Env(), this, {x, y}, [&n, &s, xp, yp, count, epoch, loss]() { *loss = trainEpoch(n, s, xp, yp, count, epoch); },
-        [loss, &s](Napi::Env env) -> Napi::Value {
+        info.Env(), this, {x, y},
+        [&n, &s, xp, yp, count, epoch, loss, threads]() {
+          *threads = at::get_num_threads();
+          *loss = trainEpoch(n, s, xp, yp, count, epoch);
+        },
+        [loss, threads, &s](Napi::Env env) -> Napi::Value {
           Napi::Object r = Napi::Object::New(env);
           r.Set("loss", *loss);
           r.Set("steps", static_cast<double>(s.steps));
+          r.Set("threads", *threads);
           return r;
         });
     w->Queue();

@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include "errors.h"
+#include "losses.h"
+#include "recurrent.h"
 #include "rng.h"
 
 namespace medfed {
@@ -13,7 +15,8 @@ namespace medfed {
 namespace {
 
 const char* const kKnownLayers[] = {"dense",     "conv1d",    "conv2d",    "conv3d",    "maxPool1d", "avgPool1d",  "maxPool2d",
-                                    "avgPool2d", "maxPool3d", "avgPool3d", "flatten",   "dropout",   "batchNorm",  "activation"};
+                                    "avgPool2d", "maxPool3d", "avgPool3d", "flatten",   "dropout",   "batchNorm",  "activation", "lstm", "gru",
+                                    "upsample",  "concatSkip"};
 
 std::string shapeText(at::IntArrayRef s) {
   std::ostringstream o;
@@ -85,6 +88,26 @@ at::Tensor avgPool(const at::Tensor& x, at::IntArrayRef k, at::IntArrayRef s, at
   return at::avg_pool3d(x, k, s, pad, false, countPad, c10::nullopt);
 }
 
+/** Nearest-neighbour upsampling of [n, c, ...spatial] by integer factors: out[i] = in[floor(i / f)] on every axis. */
+at::Tensor upsampleNearest(const at::Tensor& x, const std::vector<int64_t>& f) {
+  // [n, c, d0, d1, ..] -> [n, c, d0, 1, d1, 1, ..] -> expand the 1s to f -> merge each pair: exact for any factor.
+  std::vector<int64_t> split{x.size(0), x.size(1)}, expanded{x.size(0), x.size(1)}, out{x.size(0), x.size(1)};
+  for (int64_t d = 2; d < x.dim(); d++) {
+    const int64_t k = f[d - 2];
+    split.insert(split.end(), {x.size(d), 1});
+    expanded.insert(expanded.end(), {x.size(d), k});
+    out.push_back(x.size(d) * k);
+  }
+  return x.reshape(split).expand(expanded).reshape(out);
+}
+
+template <typename F>
+bool anyLayer(const std::vector<LayerDef>& list, F pred) {
+  for (auto& L : list)
+    if (pred(L) || anyLayer(L.children, pred)) return true;
+  return false;
+}
+
 std::string number(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
@@ -95,7 +118,12 @@ std::string number(double v) {
 
 }  // namespace
 
-std::string layerWhere(const LayerDef& L) { return "layers[" + std::to_string(L.index) + "] (" + L.type + ")"; }
+std::string layerWhere(const LayerDef& L) {
+  if (L.path.empty()) return "layers[" + std::to_string(L.index) + "] (" + L.type + ")";
+  std::string where = "layers[" + L.path + "] (" + L.type + ")";
+  for (size_t pos; (pos = where.find(".layers.")) != std::string::npos;) where.replace(pos, 8, "].layers[");
+  return where;
+}
 
 Net::Net(std::vector<LayerDef> layers, std::vector<ParamDef> defs, std::string loss, std::vector<int64_t> inputShape,
          int64_t outputs)
@@ -103,9 +131,15 @@ Net::Net(std::vector<LayerDef> layers, std::vector<ParamDef> defs, std::string l
       outputs_(outputs) {
   per_ = 1;
   for (auto d : inputShape_) per_ *= d;
-  if (loss_ != "softmax_cross_entropy" && loss_ != "sigmoid_cross_entropy" && loss_ != "mse") {
+  if (!isKnownLoss(loss_)) {
     throw NativeError(kUnknownName, "unknown loss \"" + loss_ + "\"", "loss",
-                      "use softmax_cross_entropy, sigmoid_cross_entropy or mse");
+                      "use softmax_cross_entropy, sigmoid_cross_entropy, mse, voxel_softmax_cross_entropy or cox");
+  }
+  if (loss_ == "mse") yPer_ = outputs_;
+  if (loss_ == "voxel_softmax_cross_entropy" && !layers_.empty()) {
+    // Channels-last output [...spatial, classes]: one label per voxel.
+    const auto& out = layers_.back().outShape;
+    for (size_t d = 0; d + 1 < out.size(); d++) yPer_ *= out[d];
   }
   for (size_t i = 0; i < paramDefs.size(); i++) {
     auto t = at::zeros(paramDefs[i].shape, at::kFloat);
@@ -120,20 +154,16 @@ Net::Net(std::vector<LayerDef> layers, std::vector<ParamDef> defs, std::string l
 }
 
 bool Net::hasDropout() const {
-  for (auto& L : layers_)
-    if (L.type == "dropout") return true;
-  return false;
+  return anyLayer(layers_, [](const LayerDef& L) { return L.type == "dropout"; });
 }
 
 bool Net::hasBatchNorm() const {
-  for (auto& L : layers_)
-    if (L.type == "batchNorm") return true;
-  return false;
+  return anyLayer(layers_, [](const LayerDef& L) { return L.type == "batchNorm"; });
 }
 
 /** Every layer type known and a dry run of two examples giving each layer its expected shape. */
 void Net::checkSpec() {
-  for (auto& L : layers_) {
+  anyLayer(layers_, [](const LayerDef& L) {
     bool known = false;
     for (auto* k : kKnownLayers) known = known || L.type == k;
     if (!known) {
@@ -146,7 +176,8 @@ void Net::checkSpec() {
       throw NativeError(kShapeMismatch, "layer " + std::to_string(L.index) + " (" + L.type + "): has no weight tensor",
                         layerWhere(L));
     }
-  }
+    return false;
+  });
   std::vector<float> zeros(2 * per_, 0.0f);
   at::NoGradGuard g;
   forward(zeros.data(), 2, ForwardMode{});
@@ -161,10 +192,13 @@ at::Tensor Net::forward(const float* x, int64_t n, const ForwardMode& mode) {
     for (size_t d = 1; d + 1 < shape.size(); d++) perm.push_back(static_cast<int64_t>(d));
     h = h.permute(perm);
   }
-  h = h.contiguous();
-  for (auto& L : layers_) {
+  return runLayers(layers_, h.contiguous(), n, mode);
+}
+
+at::Tensor Net::runLayers(const std::vector<LayerDef>& list, at::Tensor h, int64_t n, const ForwardMode& mode) {
+  for (auto& L : list) {
     try {
-      h = layer(L, h, mode);
+      h = L.type == "concatSkip" ? at::cat({h, runLayers(L.children, h, n, mode)}, 1) : layer(L, h, mode);
     } catch (const NativeError&) {
       throw;
     } catch (const c10::Error& e) {
@@ -229,6 +263,15 @@ at::Tensor Net::layer(const LayerDef& L, const at::Tensor& x, const ForwardMode&
                               L.kernel, L.stride, zeros, true);
     return avgPool(at::constant_pad_nd(x, p.list(), 0), L.kernel, L.stride, zeros, true) / frac;
   }
+  if (isRecurrentLayer(t)) return recurrentForward(L, x, params);
+  if (t == "upsample") {
+    if (static_cast<int64_t>(L.scale.size()) != x.dim() - 2) {
+      throw NativeError(kShapeMismatch, "layer " + std::to_string(L.index) + " (upsample): needs one factor per spatial axis, got " +
+                                            std::to_string(L.scale.size()) + " for " + shapeText(x.sizes()),
+                        layerWhere(L), "check the layer's scaleFactor and the input shape in the model spec");
+    }
+    return upsampleNearest(x, L.scale);
+  }
   if (t == "flatten") return x.dim() <= 2 ? x : x.flatten(1);
   if (t == "activation") return activate(x, L.activation);
   if (t == "dropout") {
@@ -238,7 +281,7 @@ at::Tensor Net::layer(const LayerDef& L, const at::Tensor& x, const ForwardMode&
     for (int64_t d = 2; d < x.dim(); d++) cl.push_back(x.size(d));
     if (x.dim() >= 2) cl.push_back(x.size(1));
     at::Tensor mask = at::empty(cl, at::kFloat);
-    dropoutMask(*mode.dropoutSeed, L.index, mask.numel(), L.rate, mask.data_ptr<float>());
+    dropoutMask(*mode.dropoutSeed, L.path.empty() ? std::to_string(L.index) : L.path, mask.numel(), L.rate, mask.data_ptr<float>());
     if (x.dim() > 2) {
       std::vector<int64_t> perm{0, x.dim() - 1};
       for (int64_t d = 1; d + 1 < x.dim(); d++) perm.push_back(d);
@@ -266,13 +309,7 @@ at::Tensor Net::layer(const LayerDef& L, const at::Tensor& x, const ForwardMode&
   throw NativeError(kUnknownName, "layer " + std::to_string(L.index) + ": unknown layer type \"" + t + "\"", layerWhere(L));
 }
 
-at::Tensor Net::lossOf(const at::Tensor& logits, const float* y, int64_t n) {
-  const at::Tensor z = logits.to(at::kDouble);
-  at::Tensor target = at::from_blob(const_cast<float*>(y), {n * targetsPerExample()}, at::kFloat).to(z.device());
-  if (loss_ == "softmax_cross_entropy") return at::cross_entropy_loss(z, target.to(at::kLong));
-  if (loss_ == "sigmoid_cross_entropy") return at::binary_cross_entropy_with_logits(z.reshape({-1}), target.to(at::kDouble));
-  return at::mse_loss(z, target.to(at::kDouble).view_as(z));
-}
+at::Tensor Net::lossOf(const at::Tensor& logits, const float* y, int64_t n) { return meanLoss(loss_, logits, y, n, yPer_); }
 
 LossAndGrads Net::lossAndGrads(const float* x, const float* y, int64_t n, const ForwardMode& mode) {
   at::Tensor logits = forward(x, n, mode);

@@ -26,6 +26,14 @@ struct LayerDef {
   std::vector<int64_t> outShape;
   /** Indices into Net::params (-1 when absent). */
   int weight = -1, bias = -1, runningMean = -1, runningVar = -1;
+  /** lstm / gru: weight and bias are weight_ih_l0 and bias_ih_l0; these are weight_hh_l0 and bias_hh_l0. */
+  int weightHh = -1, biasHh = -1;
+  /** Parameter-name prefix: "3", or "3.layers.1" inside the concatSkip block at index 3 (dropout masks use it). */
+  std::string path;
+  /** upsample: the factor per spatial dimension. */
+  std::vector<int64_t> scale;
+  /** concatSkip: the inner layers; the block's output is cat([x, inner(x)], channel axis). */
+  std::vector<LayerDef> children;
 };
 
 struct ParamDef {
@@ -63,12 +71,15 @@ class Net {
   const std::vector<LayerDef>& layers() const { return layers_; }
   const std::string& lossName() const { return loss_; }
   int64_t featuresPerExample() const { return per_; }
-  int64_t targetsPerExample() const { return loss_ == "mse" ? outputs_ : 1; }
+  /** mse: one target per output; voxel_softmax_cross_entropy: one class index per output voxel; else 1. */
+  int64_t targetsPerExample() const { return yPer_; }
   bool hasDropout() const;
   bool hasBatchNorm() const;
 
  private:
   at::Tensor layer(const LayerDef& L, const at::Tensor& x, const ForwardMode& mode);
+  /** Runs a list of layers (the model's, or a concatSkip block's), checking every output shape. */
+  at::Tensor runLayers(const std::vector<LayerDef>& list, at::Tensor h, int64_t n, const ForwardMode& mode);
   at::Tensor lossOf(const at::Tensor& logits, const float* y, int64_t n);
   void checkSpec();
 
@@ -77,13 +88,14 @@ class Net {
   std::vector<int64_t> inputShape_;
   int64_t outputs_;
   int64_t per_;
+  int64_t yPer_ = 1;
   std::vector<at::Tensor> trainableParams_;
 };
 
 /** JS-style number text (NaN, Infinity). */
 std::string formatNumber(double v);
 
-/** "layers[3] (conv2d)" */
+/** "layers[3] (conv2d)", "layers[3].layers[1] (conv3d)" */
 std::string layerWhere(const LayerDef& L);
 
 }  // namespace medfed

@@ -76,9 +76,12 @@ inline std::vector<int64_t> epochPermutation(int32_t seed, int64_t epoch, int64_
   return p;
 }
 
-/** tfjs/dropout-mask.ts dropoutMask: channels-last order, batch first. */
-inline void dropoutMask(int32_t seed, int64_t layerIndex, int64_t size, double rate, float* out) {
-  Rng rng(deriveSeed(seed, "dropout", layerIndex));
+/**
+ * tfjs/dropout-mask.ts dropoutMask: channels-last order, batch first. `layer` is the top-level
+ * layer index as text ("3"), or the layer path inside a concatSkip block ("3.layers.1").
+ */
+inline void dropoutMask(int32_t seed, const std::string& layer, int64_t size, double rate, float* out) {
+  Rng rng(deriveSeedText(seed, std::string("dropout") + '\0' + layer));
   const float keep = static_cast<float>(1.0 / (1.0 - rate));
   for (int64_t i = 0; i < size; i++) out[i] = rng.uniform() >= rate ? keep : 0.0f;
 }

@@ -142,8 +142,16 @@ void inferLogits(Net& net, const float* x, int64_t n, float* out) {
   int64_t k = 0;
   for (int64_t start = 0; start < n; start += 1024) {
     const int64_t m = std::min<int64_t>(1024, n - start);
-    at::Tensor logits = net.forward(x + start * per, m, ForwardMode{}).to(at::kCPU).contiguous();
-    if (k == 0) k = logits.size(1);
+    at::Tensor logits = net.forward(x + start * per, m, ForwardMode{}).to(at::kCPU);
+    if (logits.dim() > 2) {
+      // A per-voxel output [m, classes, ...spatial] goes out channels-last, as the TF.js engine gives it.
+      std::vector<int64_t> perm{0};
+      for (int64_t d = 2; d < logits.dim(); d++) perm.push_back(d);
+      perm.push_back(1);
+      logits = logits.permute(perm);
+    }
+    logits = logits.contiguous();
+    if (k == 0) k = logits.numel() / m;
     std::memcpy(out + start * k, logits.data_ptr<float>(), m * k * sizeof(float));
   }
 }

@@ -55,7 +55,7 @@ struct ClippedSum {
 ClippedSum clippedGradientSum(Net& net, const float* x, const float* y, int64_t m, double clipNorm,
                               const std::vector<std::optional<int32_t>>& dropoutSeeds);
 
-/** Inference-mode logits, 1024 examples per forward pass. */
+/** Inference-mode logits (channels-last per example), 1024 examples per forward pass. */
 void inferLogits(Net& net, const float* x, int64_t n, float* out);
 
 /** Throws NUMERIC_DIVERGENCE when a weight is not finite. */

@@ -20,6 +20,15 @@ export interface NativeLayerDescription {
   readonly bias: number;
   readonly runningMean: number;
   readonly runningVar: number;
+  /** lstm / gru: `weight` and `bias` are weight_ih_l0 and bias_ih_l0; these are weight_hh_l0 and bias_hh_l0. */
+  readonly weightHh?: number;
+  readonly biasHh?: number;
+  /** Parameter-name prefix ("3", "3.layers.1"); dropout masks are drawn by it. */
+  readonly path?: string;
+  /** upsample: the factor per spatial axis. */
+  readonly scale?: readonly number[];
+  /** concatSkip: the inner layers. */
+  readonly children?: readonly NativeLayerDescription[];
 }
 
 export interface NativeModelDescription {
@@ -45,8 +54,11 @@ export interface NativeModelHandle {
   getWeights(): Float32Array[];
   setWeight(index: number, data: Float32Array): void;
   beginTrain(session: NativeTrainSession): void;
-  /** One epoch; resolves with the epoch's mean loss and the steps taken so far in this session. */
-  trainEpoch(x: Float32Array, y: Float32Array, n: number, epoch: number): Promise<{ loss: number; steps: number }>;
+  /**
+   * One epoch; resolves with the epoch's mean loss, the steps taken so far in this session and the
+   * intra-op threads libtorch used for it (on the pool thread that ran it).
+   */
+  trainEpoch(x: Float32Array, y: Float32Array, n: number, epoch: number): Promise<{ loss: number; steps: number; threads: number }>;
   /** One optimizer step of the session with the given gradients; returns the FedProx distance. */
   applyStep(grads: readonly Float32Array[]): number;
   /** Ends the session; throws NUMERIC_DIVERGENCE on non-finite weights; returns the steps taken. */
@@ -59,6 +71,7 @@ export interface NativeModelHandle {
     clipNorm: number,
     dropoutSeeds: Int32Array | null,
   ): Promise<{ sums: Float64Array[]; lossSum: number; unclipped: number }>;
+  /** Logits, channels-last per example; `outputs` values per example (classes x voxels for a per-voxel output). */
   logits(x: Float32Array, n: number, outputs: number): Promise<Float32Array>;
   dispose(): void;
 }

@@ -1,6 +1,6 @@
 import type { Dataset } from '../../core/dataset.js';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
-import type { ModelLayout } from '../../core/model-params.js';
+import { allLayers, type ModelLayout } from '../../core/model-params.js';
 import { deriveSeed } from '../../core/random.js';
 import { sizeOf } from '../../core/tensors.js';
 import { dpSgdPlan } from '../../privacy/dp/dp-sgd-plan.js';
@@ -32,7 +32,8 @@ export async function trainDpSgd(
   const plan = dpSgdPlan({ n, batchSize: options.batchSize, epochs: options.epochs, samplingRate: dp.samplingRate });
   const uniform = dp.uniform ?? secureUniform();
   const normal = gaussianSource(uniform);
-  const hasDropout = layout.spec.layers.some((l) => l.type === 'dropout');
+  // Inside concatSkip blocks too.
+  const hasDropout = allLayers(layout.layers).some((l) => l.layer.type === 'dropout');
   const per = sizeOf(layout.spec.inputShape);
   const yPer = layout.spec.loss === 'mse' ? layout.outputShape[0] : 1;
   const noiseStd = dp.noiseMultiplier * dp.clipNorm;

@@ -1,6 +1,6 @@
 import type { Dataset } from '../../core/dataset.js';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
-import type { ModelLayout } from '../../core/model-params.js';
+import { outputChannels, outputPositions, type ModelLayout } from '../../core/model-params.js';
 import type { ModelSpec } from '../../core/model-spec.js';
 import { sizeOf, type Tensor, type Weights } from '../../core/tensors.js';
 import type { GradientResult, TrainableModel, TrainOptions, TrainResult } from '../engine.js';
@@ -115,10 +115,12 @@ export class LibtorchModel implements TrainableModel {
   predict(x: Float32Array, n: number): Promise<Float32Array> {
     return this.exclusive(async () => {
       checkFeatures(this.layout, x, n);
-      const k = this.layout.outputShape[0];
-      const logits = await nativeAsync(() => this.handle.logits(x, n, k));
-      const out = new Float32Array(n * k);
-      applyLink(this.spec.loss, logits, n, k, out);
+      // Per voxel for a spatial output: n * rows rows of k, channels-last (as the TF.js engine).
+      const k = outputChannels(this.layout);
+      const rows = outputPositions(this.layout);
+      const logits = await nativeAsync(() => this.handle.logits(x, n, rows * k));
+      const out = new Float32Array(n * rows * k);
+      applyLink(this.spec.loss, logits, n * rows, k, out);
       return out;
     });
   }
@@ -127,9 +129,10 @@ export class LibtorchModel implements TrainableModel {
     return this.exclusive(async () => {
       checkFeatures(this.layout, data.x, data.n, data.featureShape);
       checkTargets(this.layout, data.y, data.n);
-      const k = this.layout.outputShape[0];
-      const logits = await nativeAsync(() => this.handle.logits(data.x, data.n, k));
-      return lossAndGradient(this.spec.loss, logits, data.y, data.n, k);
+      const k = outputChannels(this.layout);
+      const rows = outputPositions(this.layout);
+      const logits = await nativeAsync(() => this.handle.logits(data.x, data.n, rows * k));
+      return lossAndGradient(this.spec.loss, logits, data.y, data.n * rows, k);
     });
   }
 

@@ -1,6 +1,6 @@
 import type { Dataset } from '../../core/dataset.js';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
-import { labelsPerExample, type ModelLayout } from '../../core/model-params.js';
+import { allLayers, labelsPerExample, type ModelLayout } from '../../core/model-params.js';
 import { deriveSeed } from '../../core/random.js';
 import { sizeOf } from '../../core/tensors.js';
 import { dpSgdPlan } from '../../privacy/dp/dp-sgd-plan.js';
@@ -41,7 +41,8 @@ export async function trainEpochsDpSgd(
   const sizes = trainable.map((i) => store.masters[i].length);
   const optimizer = new FusedOptimizer(options.optimizer, sizes);
   const weights = trainable.map((i) => store.masters[i]);
-  const hasDropout = layout.spec.layers.some((l) => l.type === 'dropout');
+  // Inside concatSkip blocks too.
+  const hasDropout = allLayers(layout.layers).some((l) => l.layer.type === 'dropout');
   const per = sizeOf(layout.spec.inputShape);
   const yPer = labelsPerExample(layout);
   const xBuf = new Float32Array(n * per);

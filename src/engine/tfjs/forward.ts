@@ -6,6 +6,7 @@ import { activate } from './activations.js';
 import { batchNormTrainOp, type BatchStats } from './batch-norm-op.js';
 import { dropoutMask } from './dropout-mask.js';
 import { activationOp, convOp, denseOp, flattenOp, maskOp, poolOp } from './layer-ops.js';
+import { recurrentOp } from './recurrent-op.js';
 import { concatChannelsOp, conv3dOp, pool3dOp, upsampleOp } from './volume-ops.js';
 
 /** Batch statistics of one batch-norm layer in training mode. */
@@ -130,7 +131,9 @@ function layerForward(shapes: LayerShapes, params: ParamTensors, x: tf.Tensor, m
     case 'activation':
       return mode.training ? activationOp(x, layer.activation, needX) : activate(x, layer.activation);
     case 'lstm':
-    case 'gru':
-      throw new MedfedError(ErrorCodes.CONFIG_INVALID, `layer ${path} (${layer.type}) is not supported by the TF.js engine yet`, { where: path });
+    case 'gru': {
+      const w = { wih: get('weight_ih_l0') as tf.Tensor2D, whh: get('weight_hh_l0') as tf.Tensor2D, bih: get('bias_ih_l0') as tf.Tensor1D, bhh: get('bias_hh_l0') as tf.Tensor1D };
+      return recurrentOp(x, w, { type: layer.type, returnSequences: layer.returnSequences, training: mode.training, needX });
+    }
   }
 }

@@ -6,10 +6,13 @@ import type { ParamInfo } from '../../core/model-params.js';
  *   conv1d weight [out, in, k]         -> [1, k, in, out]   (run as a conv2d of height 1)
  *   conv2d weight [out, in, kh, kw]    -> [kh, kw, in, out]
  *   conv3d weight [out, in, kd, kh, kw] -> [kd, kh, kw, in, out]
+ *   lstm/gru weight_ih_l0 [G*u, in]     -> [in, G*u]
+ *   lstm/gru weight_hh_l0 [G*u, u]      -> [u, G*u]
  * Biases and batch-norm tensors are [C] in both.
  */
 export function internalShape(p: ParamInfo): number[] {
   const s = p.shape;
+  if (isRecurrentWeight(p)) return [s[1], s[0]];
   if (p.role !== 'weight' || p.layerType === 'batchNorm') return [...s];
   switch (p.layerType) {
     case 'dense':
@@ -27,14 +30,10 @@ export function internalShape(p: ParamInfo): number[] {
 
 /** Index permutation: internal[i] = external[perm[i]] (null when both layouts coincide). */
 function permutation(p: ParamInfo): Int32Array | null {
-  if (p.role !== 'weight' || p.layerType === 'batchNorm') return null;
   const s = p.shape;
-  if (p.layerType === 'dense') {
-    const [out, inn] = s;
-    const perm = new Int32Array(out * inn);
-    for (let i = 0; i < inn; i++) for (let o = 0; o < out; o++) perm[i * out + o] = o * inn + i;
-    return perm;
-  }
+  if (isRecurrentWeight(p)) return transposition(s[0], s[1]);
+  if (p.role !== 'weight' || p.layerType === 'batchNorm') return null;
+  if (p.layerType === 'dense') return transposition(s[0], s[1]);
   if (p.layerType === 'conv1d' || p.layerType === 'conv2d' || p.layerType === 'conv3d') {
     // [out, in, ...taps] -> [...taps, in, out]; taps flattened row-major (kd*kh*kw, kh*kw or k).
     const [out, inn] = s;
@@ -46,6 +45,18 @@ function permutation(p: ParamInfo): Int32Array | null {
     return perm;
   }
   return null;
+}
+
+/** An lstm/gru weight matrix (stored transposed inside, like a dense weight). */
+function isRecurrentWeight(p: ParamInfo): boolean {
+  return p.role === 'weight_ih_l0' || p.role === 'weight_hh_l0';
+}
+
+/** The permutation that transposes a row-major [rows, cols] matrix. */
+function transposition(rows: number, cols: number): Int32Array {
+  const perm = new Int32Array(rows * cols);
+  for (let i = 0; i < cols; i++) for (let o = 0; o < rows; o++) perm[i * rows + o] = o * cols + i;
+  return perm;
 }
 
 const cache = new WeakMap<ParamInfo, Int32Array | null>();

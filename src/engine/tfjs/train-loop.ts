@@ -1,6 +1,6 @@
 import type { Dataset } from '../../core/dataset.js';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
-import { labelsPerExample, type ModelLayout } from '../../core/model-params.js';
+import { allLayers, labelsPerExample, type ModelLayout } from '../../core/model-params.js';
 import { Rng } from '../../core/random.js';
 import { sizeOf } from '../../core/tensors.js';
 import type { TrainOptions, TrainResult } from '../engine.js';
@@ -67,7 +67,8 @@ export async function trainEpochs(
   const optimizer = new FusedOptimizer(options.optimizer, trainable.map((i) => store.masters[i].length));
   const extras = gradientExtras(store, trainable, options);
   const halfMu = (options.proximal?.mu ?? 0) / 2;
-  const hasDropout = layout.spec.layers.some((l) => l.type === 'dropout');
+  // Inside concatSkip blocks too.
+  const hasDropout = allLayers(layout.layers).some((l) => l.layer.type === 'dropout');
   const per = sizeOf(layout.spec.inputShape);
   const yPer = labelsPerExample(layout);
   const n = data.n;

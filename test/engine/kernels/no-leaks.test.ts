@@ -22,6 +22,9 @@ function leftBehind(): { tensors: number; buffers: number } {
     tf.sum(m, 0);
     tf.mean(m, 0, true);
     tf.clone(m);
+    tf.slice(m, [2, 3], [4, 5]);
+    tf.unstack(x, 1);
+    tf.split(m, [7, 20], 1);
   });
   return { tensors: tf.memory().numTensors - before.tensors, buffers: tf.engine().backend.numDataIds() - before.buffers };
 }

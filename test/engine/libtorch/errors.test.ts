@@ -29,11 +29,11 @@ function nativeError(f: () => unknown): MedfedError {
 
 test('native: an unknown layer type is refused naming the layer', { skip: skipNative }, () => {
   const d = describeModel(modelLayout(cnn));
-  const layers = d.layers.map((l, i) => (i === 1 ? { ...l, type: 'lstm' } : l));
+  const layers = d.layers.map((l, i) => (i === 1 ? { ...l, type: 'transformer' } : l));
   const e = nativeError(() => new (nativeAddon().NativeModel)({ ...d, layers }));
   assert.equal(e.code, ErrorCodes.UNKNOWN_NAME);
-  assert.equal(e.where, 'layers[1] (lstm)');
-  assert.match(e.message, /layer 1 \(lstm\)/);
+  assert.equal(e.where, 'layers[1] (transformer)');
+  assert.match(e.message, /layer 1 \(transformer\)/);
 });
 
 test('native: a shape mismatch is refused naming the layer, and a libtorch exception does not kill the process', { skip: skipNative }, () => {

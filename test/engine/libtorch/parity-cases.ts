@@ -1,4 +1,5 @@
 import type { ModelSpecInput } from '../../../src/core/model-spec.js';
+import { recurrentCases } from '../recurrent-cases.js';
 
 /** Models covering every layer type and padding mode (the cases of test/engine/gradient-parity.test.ts and more). */
 export const parityCases: { name: string; spec: ModelSpecInput; lo?: number; hi?: number; setWeights?: Record<string, number[]> }[] = [
@@ -126,4 +127,6 @@ export const parityCases: { name: string; spec: ModelSpecInput; lo?: number; hi?
     hi: -0.5,
     setWeights: { '0.weight': [1], '0.bias': [0] },
   },
+  // lstm and gru, last step and returnSequences, and stacked (at::lstm / at::gru vs medfed's TF.js BPTT).
+  ...recurrentCases,
 ];
