@@ -13,10 +13,19 @@ const fedperOptions = z.strictObject({
    * or comma-separated layer paths as in the weight names ("4", "3,4", "2.layers.1").
    */
   personalLayers: z.string().min(1).default('last'),
+  /**
+   * Local adaptation: each site evaluates (and keeps as its model) the whole model as its own
+   * latest local training left it — the federated trunk fine-tuned on the site's data for that
+   * round's local epochs, with its private layers — instead of the freshly averaged trunk under a
+   * head trained against another trunk. What the site sends is unchanged.
+   */
+  localAdaptation: z.boolean().default(false),
 });
 
 /** SiteState key of the site's private head. */
 export const FEDPER_LOCAL = 'fedper.personal';
+/** SiteState key of the site's whole model after its latest local training (localAdaptation). */
+export const FEDPER_ADAPTED = 'fedper.adapted';
 
 /** The parameter names of the personal layers, or CONFIG_INVALID naming the unknown layer. */
 export function personalParamNames(layout: ModelLayout, personalLayers: string): string[] {
@@ -49,10 +58,10 @@ export const fedper: StrategyPlugin<typeof fedperOptions> = {
     const personal = personalParamNames(layout, options.personalLayers);
     return averagingServer('fedper', {}, (global, mean) => overlayTensors(mean, pickTensors(global, personal)));
   },
-  createSite: (options) => fedperSite(options.personalLayers),
+  createSite: (options) => fedperSite(options.personalLayers, options.localAdaptation),
 };
 
-function fedperSite(personalLayers: string): SiteStrategy {
+function fedperSite(personalLayers: string, localAdaptation: boolean): SiteStrategy {
   const withHead = (layout: ModelLayout, global: Weights, state: SiteState): Weights => {
     const own = state.get(FEDPER_LOCAL);
     if (!own) return global;
@@ -64,9 +73,10 @@ function fedperSite(personalLayers: string): SiteStrategy {
     afterTrain: (ctx, trained) => {
       const names = personalParamNames(ctx.layout, personalLayers);
       ctx.state.set(FEDPER_LOCAL, cloneWeights(pickTensors(trained, names)));
+      if (localAdaptation) ctx.state.set(FEDPER_ADAPTED, cloneWeights(trained));
       return {};
     },
-    personalize: (ctx) => withHead(ctx.layout, ctx.global, ctx.state),
+    personalize: (ctx) => (localAdaptation ? ctx.state.get(FEDPER_ADAPTED) : undefined) ?? withHead(ctx.layout, ctx.global, ctx.state),
     outgoing: (ctx, trained) => overlayTensors(trained, pickTensors(ctx.global, personalParamNames(ctx.layout, personalLayers))),
   };
 }

@@ -12,7 +12,7 @@ test('fedper: the trained head stays at the site; the reply carries the global h
   assert.deepEqual(personalParamNames(layout, 'last'), ['1.weight', '1.bias']);
   assert.throws(() => personalParamNames(layout, '7'), /layer "7"/);
   const global = initialWeights(layout, 1);
-  const site = fedper.createSite({ personalLayers: 'last' });
+  const site = fedper.createSite({ personalLayers: 'last', localAdaptation: false });
   const state: SiteState = new Map();
   const ctx = { round: 1, layout, global, directive: { config: {}, extra: {} }, state, baseOptions: { epochs: 1, batchSize: 8, optimizer: { name: 'sgd' as const, lr: 0.1 }, seed: 1 } };
   const trained = shifted(global, 0.5);
@@ -25,10 +25,39 @@ test('fedper: the trained head stays at the site; the reply carries the global h
   const next = shifted(global, 1);
   assert.deepEqual(site.beforeTrain({ ...ctx, global: next }).start.get('1.bias'), trained.get('1.bias'));
   assert.deepEqual(site.personalize({ layout, global: next, state }).get('0.bias'), next.get('0.bias'));
-  const server = fedper.createServer({ personalLayers: 'last' }, layout);
+  const server = fedper.createServer({ personalLayers: 'last', localAdaptation: false }, layout);
   const reply = (id: string, w: Weights) => ({ siteId: id, weights: w, numExamples: 10, steps: 1, extra: {}, metrics: {} });
   const agg = server.aggregateFit({ round: 1, totalSites: 2, layout }, global, [reply('a', shifted(global, 1)), reply('b', shifted(global, 3))]);
   assert.deepEqual(agg.get('1.weight'), global.get('1.weight'));
   const w0 = agg.get('0.weight')!.data;
   assert.ok(Math.abs(w0[0] - (global.get('0.weight')!.data[0] + 2)) < 1e-6, 'trunk averaged');
+});
+
+test('fedper localAdaptation: the site evaluates the whole model its latest local training left, and still sends only the trunk', () => {
+  const global = initialWeights(layout, 2);
+  const plain = fedper.createSite(fedper.schema.parse({}));
+  const adapted = fedper.createSite(fedper.schema.parse({ localAdaptation: true }));
+  assert.equal(fedper.schema.parse({}).localAdaptation, false);
+  const stateA: SiteState = new Map();
+  const stateB: SiteState = new Map();
+  const ctx = (state: SiteState) => ({ round: 1, layout, global, directive: { config: {}, extra: {} }, state, baseOptions: { epochs: 1, batchSize: 8, optimizer: { name: 'sgd' as const, lr: 0.1 }, seed: 1 } });
+  // Before any training both evaluate the global model.
+  assert.deepEqual(adapted.personalize({ layout, global, state: stateA }), global);
+  const trained = shifted(global, 0.25);
+  plain.afterTrain(ctx(stateB), trained, 1);
+  adapted.afterTrain(ctx(stateA), trained, 1);
+  const nextGlobal = shifted(global, 2);
+  // Plain fedper: averaged trunk + own head; localAdaptation: the locally trained trunk + head.
+  assert.deepEqual(plain.personalize({ layout, global: nextGlobal, state: stateB }).get('0.weight'), nextGlobal.get('0.weight'));
+  const own = adapted.personalize({ layout, global: nextGlobal, state: stateA });
+  assert.deepEqual(own.get('0.weight'), trained.get('0.weight'));
+  assert.deepEqual(own.get('1.bias'), trained.get('1.bias'));
+  // The reply is the same as plain fedper's: trained trunk, received head.
+  const sent = adapted.outgoing!(ctx(stateA), trained);
+  assert.deepEqual(sent.get('0.weight'), trained.get('0.weight'));
+  assert.deepEqual(sent.get('1.weight'), global.get('1.weight'));
+  // The next round still starts from the new global trunk with the site's own head.
+  const start = adapted.beforeTrain({ ...ctx(stateA), global: nextGlobal }).start;
+  assert.deepEqual(start.get('0.weight'), nextGlobal.get('0.weight'));
+  assert.deepEqual(start.get('1.weight'), trained.get('1.weight'));
 });
