@@ -229,12 +229,28 @@ async function encryptedReplies(
   });
   const result = await heAggregateRound({ jobId: o.jobId, round, sites: o.sites, keys, contributions, global, deadlineAt, signal: o.signal });
   Object.assign(failed, result.refused);
-  if (result.contributors.length < Math.min(o.minSites, sampledCount)) {
-    throw new MedfedError(ErrorCodes.QUORUM_NOT_MET, `round ${round}: ${result.contributors.length} encrypted updates were accepted, ${o.minSites} needed`, {
+  return aggregateReply(o, round, sampledCount, 'encrypted-aggregate', result.contributors.length, 'encrypted updates were accepted', result);
+}
+
+/**
+ * The one reply a protected round (secure aggregation, CKKS) hands to the strategy: the decoded
+ * example-weighted mean, once at least min(minSites, sampled) sites contributed to it.
+ */
+function aggregateReply(
+  o: FederatedRunOptions,
+  round: number,
+  sampledCount: number,
+  siteId: string,
+  contributors: number,
+  what: string,
+  mean: { readonly weights: Weights; readonly numExamples: number },
+): FitReply[] {
+  if (contributors < Math.min(o.minSites, sampledCount)) {
+    throw new MedfedError(ErrorCodes.QUORUM_NOT_MET, `round ${round}: ${contributors} ${what}, ${o.minSites} needed`, {
       hint: 'check the failing sites, or lower federation.minSites',
     });
   }
-  return [{ siteId: 'encrypted-aggregate', weights: result.weights, numExamples: result.numExamples, steps: 0, extra: {}, metrics: {} }];
+  return [{ siteId, weights: mean.weights, numExamples: mean.numExamples, steps: 0, extra: {}, metrics: {} }];
 }
 
 /** The round's masked replies → one reply holding the survivors' example-weighted mean (what mean-based strategies need). */
@@ -264,12 +280,7 @@ async function secureReplies(
     signal: o.signal,
   });
   Object.assign(failed, secure.dropped);
-  if (secure.survivors.length < Math.min(o.minSites, sampledCount)) {
-    throw new MedfedError(ErrorCodes.QUORUM_NOT_MET, `round ${round}: ${secure.survivors.length} sites survived secure aggregation, ${o.minSites} needed`, {
-      hint: 'check the failing sites, or lower federation.minSites',
-    });
-  }
-  return [{ siteId: 'secure-aggregate', weights: secure.weights, numExamples: secure.numExamples, steps: 0, extra: {}, metrics: {} }];
+  return aggregateReply(o, round, sampledCount, 'secure-aggregate', secure.survivors.length, 'sites survived secure aggregation', secure);
 }
 
 /** One site's fit; a site that lost the job (restarted) is prepared again and asked once more. */

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertSameOnBackends, onBackend, randomValues } from './backend-compare.js';
 
-/** medfed's wasm Slice, Unpack and SplitV (kernels/slice.ts) give exactly the cpu backend's values. */
+/** Slice (stock) and medfed's Unpack and SplitV (kernels/slice.ts) on wasm give exactly the cpu backend's values. */
 
 test('Slice on wasm matches cpu: every rank 1-5, partial and whole axes, float32 and int32', async () => {
   const cases: [number[], number[], number[]][] = [

@@ -3,8 +3,8 @@
  * Conv2DBackpropFilter (missing), MaxPoolGrad (wrong for windows <= 0), Conv3DBackpropInputV2
  * and Conv3DBackpropFilterV2 (wrong), MaxPool3D and MaxPool3DGrad (wrong for windows <= 0), a
  * Conv3D folded onto XNNPACK conv2d (the stock one is a plain loop), and faster
- * Conv2DBackpropInput, BatchMatMul (transposed operands), Sum and Mean (outer axes), Slice, Unpack
- * and SplitV that copy only the selected values (the stock Slice copies its whole input), and a
+ * Conv2DBackpropInput, BatchMatMul (transposed operands), Sum and Mean (outer axes), Unpack and
+ * SplitV that copy only the selected values (the stock ones copy the whole input per part), and a
  * copy-free Identity.
  * Safe to call before or after `tf.setBackend('wasm')`; replaced kernels keep their setupFunc.
  */
@@ -18,7 +18,7 @@ import { identityConfig } from './identity.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { maxPool3dConfig, maxPool3dGradConfig } from './max-pool-3d.js';
 import { meanConfig } from './mean.js';
-import { sliceConfig, splitVConfig, unpackConfig } from './slice.js';
+import { splitVConfig, unpackConfig } from './slice.js';
 import { sumConfig } from './sum.js';
 import { rememberStockKernel } from './wasm-backend.js';
 
@@ -37,11 +37,10 @@ const medfedKernels: ReadonlyArray<() => KernelConfig> = [
   sumConfig,
   meanConfig,
   identityConfig,
-  sliceConfig,
   unpackConfig,
   splitVConfig,
 ];
-const replacedKernelNames = ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Sum', 'Mean', 'Identity', 'Slice', 'Unpack', 'SplitV'];
+const replacedKernelNames = ['Conv2DBackpropInput', 'MaxPoolGrad', 'BatchMatMul', 'Sum', 'Mean', 'Identity', 'Unpack', 'SplitV'];
 
 let registered = false;
 
