@@ -1,4 +1,3 @@
-import SEALImport from 'node-seal';
 import type { SEALLibrary } from 'node-seal/implementation/seal.js';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
 import { CkksCoefficientEncoder } from './encode.js';
@@ -6,8 +5,6 @@ import { Modulus, Ntt } from './modmath.js';
 import { makeCkksParams, scaleBitsFor, slotsFor, type CkksParams, type CkksParamsInput } from './params.js';
 
 type SealLibrary = SEALLibrary;
-/** node-seal's loader: the default export under ESM, or `.default` where the UMD build is seen as CommonJS. */
-const SEAL = ((SEALImport as unknown as { default?: unknown }).default ?? SEALImport) as () => Promise<SealLibrary>;
 export type SealContext = ReturnType<SealLibrary['Context']>;
 export type SealPublicKey = ReturnType<SealLibrary['PublicKey']>;
 export type SealCkksEncoder = ReturnType<SealLibrary['CKKSEncoder']>;
@@ -15,9 +12,20 @@ export type SealEvaluator = ReturnType<SealLibrary['Evaluator']>;
 
 let library: Promise<SealLibrary> | undefined;
 
+/**
+ * node-seal's module, imported on first use: studies and site workers that never use CKKS do not
+ * pay for loading it (~0.2 s per thread). Its loader is the default export under ESM, or
+ * `.default` where the UMD build is seen as CommonJS.
+ */
+async function startSeal(): Promise<SealLibrary> {
+  const m = (await import('node-seal')) as unknown as { default: unknown };
+  const loader = ((m.default as { default?: unknown }).default ?? m.default) as () => Promise<SealLibrary>;
+  return loader();
+}
+
 /** node-seal (Microsoft SEAL compiled to WebAssembly), loaded once per process or page. */
 export function loadSeal(): Promise<SealLibrary> {
-  library ??= SEAL().catch((cause: unknown) => {
+  library ??= startSeal().catch((cause: unknown) => {
     library = undefined;
     throw new MedfedError(ErrorCodes.ENGINE_FAILURE, 'could not load node-seal (Microsoft SEAL WebAssembly)', {
       where: 'privacy/he',
