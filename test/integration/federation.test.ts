@@ -59,6 +59,27 @@ function specFile(name: string, o: Parameters<typeof jobSpecYaml>[0] = {}): stri
   return file;
 }
 
+/** Runs two job specs one after the other to completion, downloads both final models and returns their largest difference. */
+async function finalWeightsDiff(a: Record<string, unknown>, b: Record<string, unknown>): Promise<number> {
+  const { decodeSafetensors } = await import('../../src/core/safetensors.js');
+  const weights: Float32Array[] = [];
+  for (const spec of [a, b]) {
+    const file = join(fed.work, `${String(spec.name)}.yaml`);
+    writeFileSync(file, stringifyYaml(spec));
+    const { jobId } = await submit(file);
+    const s = await finished(jobId);
+    assert.equal(s.state, 'completed', s.error ?? '');
+    const out = join(fed.work, `download-${jobId}`);
+    const dl = runMedfed(['job', 'download', jobId, '--out', out, '--kit', join(fed.pki.dir, 'users/analyst@example.org'), '--coordinator', `127.0.0.1:${port}`]);
+    assert.equal(dl.status, 0, dl.stderr);
+    const tensors = decodeSafetensors(new Uint8Array(readFileSync(join(out, 'final.safetensors'))), 'final').tensors;
+    weights.push(Float32Array.from([...tensors.keys()].sort().flatMap((k) => [...tensors.get(k)!.data])));
+  }
+  let maxDiff = 0;
+  weights[0].forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - weights[1][i]))));
+  return maxDiff;
+}
+
 async function submit(file: string): Promise<{ jobId: string; jobHash: string }> {
   const r = runMedfed(['job', 'submit', file, '--kit', join(fed.pki.dir, 'users/analyst@example.org'), '--coordinator', `127.0.0.1:${port}`, '--json']);
   assert.equal(r.status, 0, r.stderr);
@@ -237,47 +258,14 @@ test('a SecAgg+ job over mTLS: every round is securely aggregated and the model 
   const plainSpec = parseYaml(jobSpecYaml({ name: 'heart-plain-2', rounds: 2 })) as Record<string, unknown>;
   const secureSpec = parseYaml(jobSpecYaml({ name: 'heart-secure', rounds: 2 })) as Record<string, unknown>;
   (secureSpec.federation as Record<string, unknown>).secureAggregation = { clipRange: 1 };
-  const files = [plainSpec, secureSpec].map((spec) => {
-    const file = join(fed.work, `${String(spec.name)}.yaml`);
-    writeFileSync(file, stringifyYaml(spec));
-    return file;
-  });
-  const weights: Float32Array[] = [];
-  for (const file of files) {
-    const { jobId } = await submit(file);
-    const s = await finished(jobId);
-    assert.equal(s.state, 'completed', s.error ?? '');
-    const out = join(fed.work, `download-${jobId}`);
-    const dl = runMedfed(['job', 'download', jobId, '--out', out, '--kit', join(fed.pki.dir, 'users/analyst@example.org'), '--coordinator', `127.0.0.1:${port}`]);
-    assert.equal(dl.status, 0, dl.stderr);
-    const { decodeSafetensors } = await import('../../src/core/safetensors.js');
-    const tensors = decodeSafetensors(new Uint8Array(readFileSync(join(out, 'final.safetensors'))), 'final').tensors;
-    weights.push(Float32Array.from([...tensors.keys()].sort().flatMap((k) => [...tensors.get(k)!.data])));
-  }
-  let maxDiff = 0;
-  weights[0].forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - weights[1][i]))));
+  const maxDiff = await finalWeightsDiff(plainSpec, secureSpec);
   assert.ok(maxDiff < 1e-4, `secure vs plain final weights differ by ${maxDiff}`);
 });
 
 test('a CKKS job over mTLS: the sites encrypt, the coordinator sums and decrypts only with every site\'s partial; the model matches the plain job', async () => {
   const specs = ['heart-plain-ckks', 'heart-ckks'].map((name) => parseYaml(jobSpecYaml({ name, rounds: 2 })) as Record<string, unknown>);
   (specs[1].federation as Record<string, unknown>).homomorphicEncryption = { scheme: 'ckks' };
-  const weights: Float32Array[] = [];
-  for (const spec of specs) {
-    const file = join(fed.work, `${String(spec.name)}.yaml`);
-    writeFileSync(file, stringifyYaml(spec));
-    const { jobId } = await submit(file);
-    const s = await finished(jobId);
-    assert.equal(s.state, 'completed', s.error ?? '');
-    const out = join(fed.work, `download-${jobId}`);
-    const dl = runMedfed(['job', 'download', jobId, '--out', out, '--kit', join(fed.pki.dir, 'users/analyst@example.org'), '--coordinator', `127.0.0.1:${port}`]);
-    assert.equal(dl.status, 0, dl.stderr);
-    const { decodeSafetensors } = await import('../../src/core/safetensors.js');
-    const tensors = decodeSafetensors(new Uint8Array(readFileSync(join(out, 'final.safetensors'))), 'final').tensors;
-    weights.push(Float32Array.from([...tensors.keys()].sort().flatMap((k) => [...tensors.get(k)!.data])));
-  }
-  let maxDiff = 0;
-  weights[0].forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - weights[1][i]))));
+  const maxDiff = await finalWeightsDiff(specs[0], specs[1]);
   assert.ok(maxDiff > 0 && maxDiff < 1e-3, `CKKS vs plain final weights differ by ${maxDiff}`);
 });
 
