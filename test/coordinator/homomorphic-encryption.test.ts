@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { test } from 'node:test';
-import { packWeights, unpackWeights } from '../../src/core/codec.js';
+import { packWeights } from '../../src/core/codec.js';
 import { ErrorCodes, MedfedError } from '../../src/core/errors.js';
-import type { SiteReply, SiteRequest } from '../../src/core/messages.js';
-import { initialWeights, modelLayout } from '../../src/core/model-params.js';
+import { initialWeights } from '../../src/core/model-params.js';
 import { tensor, type Weights } from '../../src/core/tensors.js';
 import { runFederated, type FederatedRunOptions } from '../../src/coordinator/federated-run.js';
 import { heAggregateRound, heKeySetup } from '../../src/coordinator/he-round.js';
@@ -16,19 +15,13 @@ import { HeMessageKind } from '../../src/privacy/he/wire.js';
 import { withHomomorphicEncryption } from '../../src/site/homomorphic-encryption-site.js';
 import { getStrategy, parseStrategyOptions } from '../../src/strategies/registry.js';
 import type { SiteConnection } from '../../src/transport/transport.js';
+import { examples, layout, plus, shift, shiftingTrainer } from './shifting-sites.js';
 
-// Three sites whose "training" moves every weight by a known amount (site i: +0.01·(i+1), with
-// 10·(i+1) examples), so the example-weighted mean update is known exactly.
-const layout = modelLayout({ inputShape: [3], layers: [{ type: 'dense', units: 2 }], loss: 'softmax_cross_entropy' });
+// Three sites whose training shifts every weight by a known amount (shifting-sites.ts).
 const SITES = ['site-a', 'site-b', 'site-c'];
-const shift = (i: number) => 0.01 * (i + 1);
-const examples = (i: number) => 10 * (i + 1);
 const EXAMPLE_TOTAL = examples(0) + examples(1) + examples(2);
 const params = makeCkksParams({ clip: 1 });
 
-function plus(w: Weights, d: number): Map<string, ReturnType<typeof tensor>> {
-  return new Map([...w].map(([k, t]) => [k, tensor(t.shape, t.data.map((v) => v + d))]));
-}
 
 /** Everything the coordinator received from the sites, and the requests it sent. */
 interface Seen {
@@ -41,13 +34,7 @@ const newSeen = (): Seen => ({ clearWeights: 0, received: [], requests: [] });
 
 function sites(seen: Seen, drop?: { site: string; stage: string }): SiteConnection[] {
   return SITES.map((siteId, i) => {
-    const train = async (req: SiteRequest): Promise<SiteReply> => {
-      if (req.kind === 'end-job') return { kind: 'end-job', siteId };
-      if (req.kind !== 'fit') throw new Error(`unexpected ${req.kind}`);
-      const global = unpackWeights(req.weights);
-      return { kind: 'fit', siteId, round: req.round, weights: packWeights(plus(global, shift(i))), numExamples: examples(i), steps: 1, extra: {}, metrics: { loss: 1 } };
-    };
-    const handle = withHomomorphicEncryption(siteId, train);
+    const handle = withHomomorphicEncryption(siteId, shiftingTrainer(siteId, i));
     return {
       siteId,
       async request(req) {

@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { packWeights, unpackWeights } from '../../src/core/codec.js';
-import type { SiteReply, SiteRequest } from '../../src/core/messages.js';
-import { initialWeights, modelLayout } from '../../src/core/model-params.js';
-import { tensor, type Weights } from '../../src/core/tensors.js';
+import { initialWeights } from '../../src/core/model-params.js';
+import type { Weights } from '../../src/core/tensors.js';
 import { runFederated, type FederatedRunOptions } from '../../src/coordinator/federated-run.js';
 import { getStrategy, parseStrategyOptions } from '../../src/strategies/registry.js';
 import { withSecureAggregation } from '../../src/site/secure-aggregation-site.js';
 import type { SiteConnection } from '../../src/transport/transport.js';
+import { examples, layout, plus, shift, shiftingTrainer } from './shifting-sites.js';
 
-// Five sites whose "training" moves every weight by a known amount (site i: +0.01·(i+1), with
-// 10·(i+1) examples), so the example-weighted mean update is known exactly.
-const layout = modelLayout({ inputShape: [3], layers: [{ type: 'dense', units: 2 }], loss: 'softmax_cross_entropy' });
+// Five sites whose training shifts every weight by a known amount (shifting-sites.ts).
 const SITES = ['site-a', 'site-b', 'site-c', 'site-d', 'site-e'];
-const shift = (i: number) => 0.01 * (i + 1);
-const examples = (i: number) => 10 * (i + 1);
 
-function plus(w: Weights, d: number): Map<string, ReturnType<typeof tensor>> {
-  return new Map([...w].map(([k, t]) => [k, tensor(t.shape, t.data.map((v) => v + d))]));
-}
 
 interface Seen {
   clearWeights: number;
@@ -27,12 +19,7 @@ interface Seen {
 
 function sites(drop: { site: string; stage: string } | undefined, seen: Seen): SiteConnection[] {
   return SITES.map((siteId, i) => {
-    const train = async (req: SiteRequest): Promise<SiteReply> => {
-      if (req.kind !== 'fit') throw new Error(`unexpected ${req.kind}`);
-      const global = unpackWeights(req.weights);
-      return { kind: 'fit', siteId, round: req.round, weights: packWeights(plus(global, shift(i))), numExamples: examples(i), steps: 1, extra: {}, metrics: { loss: 1 } };
-    };
-    const handle = withSecureAggregation(siteId, train);
+    const handle = withSecureAggregation(siteId, shiftingTrainer(siteId, i));
     return {
       siteId,
       async request(req) {
