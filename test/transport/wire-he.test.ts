@@ -1,43 +1,26 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { packWeights, unpackWeights } from '../../src/core/codec.js';
-import type { HeRequest, SiteReply, SiteRequest } from '../../src/core/messages.js';
+import type { HeRequest } from '../../src/core/messages.js';
 import { initialWeights, modelLayout } from '../../src/core/model-params.js';
-import { tensor } from '../../src/core/tensors.js';
 import { runFederated } from '../../src/coordinator/federated-run.js';
 import { makeCkksParams } from '../../src/privacy/he/params.js';
 import { withHomomorphicEncryption } from '../../src/site/homomorphic-encryption-site.js';
 import { getStrategy, parseStrategyOptions } from '../../src/strategies/registry.js';
-import { joinReply, joinRequest, splitReply, splitRequest } from '../../src/transport/grpc/wire-codec.js';
-import { wireReplySchema, wireRequestSchema } from '../../src/transport/grpc/wire-schemas.js';
-
-const wire = <T>(body: T) => JSON.parse(JSON.stringify(body)) as unknown;
+import { joinRequest, splitRequest } from '../../src/transport/grpc/wire-codec.js';
+import { wireRequestSchema } from '../../src/transport/grpc/wire-schemas.js';
+import { shiftingFit, throughWire, wire } from './wire-roundtrip.js';
 
 test('a CKKS run whose every message crosses the wire codec (header JSON + blobs) gives the example-weighted mean', async () => {
   const layout = modelLayout({ inputShape: [4], layers: [{ type: 'dense', units: 3 }], loss: 'softmax_cross_entropy' });
   const initial = initialWeights(layout, 2);
   const ids = ['s1', 's2', 's3'];
   const stages: string[] = [];
-  const conns = ids.map((siteId, i) => {
-    const handle = withHomomorphicEncryption(siteId, async (req: SiteRequest): Promise<SiteReply> => {
-      if (req.kind !== 'fit') throw new Error(req.kind);
-      const g = unpackWeights(req.weights);
-      const w = new Map([...g].map(([k, t]) => [k, tensor(t.shape, t.data.map((v) => v + 0.02 * (i + 1)))]));
-      return { kind: 'fit', siteId, round: req.round, weights: packWeights(w), numExamples: 5 + i, steps: 1, extra: {}, metrics: { loss: 0.5 } };
-    });
-    return {
-      siteId,
-      async request(req: SiteRequest): Promise<SiteReply> {
-        const q = splitRequest(req);
-        const inbound = joinRequest(wireRequestSchema.parse(wire(q.body)), q.blobs);
-        if (inbound.kind === 'he') stages.push(inbound.stage);
-        const reply = await handle(inbound);
-        assert.notEqual(reply.kind, 'error', JSON.stringify(reply));
-        const r = splitReply(reply);
-        return joinReply(wireReplySchema.parse(wire(r.body)), r.blobs);
-      },
-    };
-  });
+  const conns = ids.map((siteId, i) =>
+    throughWire(siteId, withHomomorphicEncryption(siteId, shiftingFit(siteId, i)), {
+      inbound: (req) => req.kind === 'he' && stages.push(req.stage),
+      reply: (reply) => assert.notEqual(reply.kind, 'error', JSON.stringify(reply)),
+    }),
+  );
   const result = await runFederated({
     jobId: 'wire-he',
     sites: conns,

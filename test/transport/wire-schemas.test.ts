@@ -40,40 +40,18 @@ test('the wire refuses a malformed DP-SGD block and unknown training keys', () =
 });
 
 test('a secure-aggregation run whose every message crosses the wire codec (header JSON + blobs) gives the same mean', async () => {
-  const { packWeights, unpackWeights } = await import('../../src/core/codec.js');
   const { initialWeights, modelLayout } = await import('../../src/core/model-params.js');
-  const { tensor } = await import('../../src/core/tensors.js');
   const { runFederated } = await import('../../src/coordinator/federated-run.js');
   const { getStrategy, parseStrategyOptions } = await import('../../src/strategies/registry.js');
   const { withSecureAggregation } = await import('../../src/site/secure-aggregation-site.js');
-  const { splitReply, joinReply } = await import('../../src/transport/grpc/wire-codec.js');
-  const { wireReplySchema } = await import('../../src/transport/grpc/wire-schemas.js');
-  type Req = import('../../src/core/messages.js').SiteRequest;
-  type Rep = import('../../src/core/messages.js').SiteReply;
+  const { shiftingFit, throughWire } = await import('./wire-roundtrip.js');
   const layout = modelLayout({ inputShape: [4], layers: [{ type: 'dense', units: 3 }], loss: 'softmax_cross_entropy' });
   const initial = initialWeights(layout, 2);
   const ids = ['s1', 's2', 's3', 's4'];
-  const wire = <T>(body: T) => JSON.parse(JSON.stringify(body)) as unknown;
   let secaggMessages = 0;
-  const conns = ids.map((siteId, i) => {
-    const handle = withSecureAggregation(siteId, async (req: Req): Promise<Rep> => {
-      if (req.kind !== 'fit') throw new Error(req.kind);
-      const g = unpackWeights(req.weights);
-      const w = new Map([...g].map(([k, t]) => [k, tensor(t.shape, t.data.map((v) => v + 0.02 * (i + 1)))]));
-      return { kind: 'fit', siteId, round: req.round, weights: packWeights(w), numExamples: 5 + i, steps: 1, extra: {}, metrics: { loss: 0.5 } };
-    });
-    return {
-      siteId,
-      async request(req: Req): Promise<Rep> {
-        const q = splitRequest(req);
-        const inbound = joinRequest(wireRequestSchema.parse(wire(q.body)), q.blobs);
-        if (inbound.kind === 'secagg') secaggMessages++;
-        const reply = await handle(inbound);
-        const r = splitReply(reply);
-        return joinReply(wireReplySchema.parse(wire(r.body)), r.blobs);
-      },
-    };
-  });
+  const conns = ids.map((siteId, i) =>
+    throughWire(siteId, withSecureAggregation(siteId, shiftingFit(siteId, i)), { inbound: (req) => req.kind === 'secagg' && secaggMessages++ }),
+  );
   const result = await runFederated({
     jobId: 'wire-secure',
     sites: conns,
