@@ -152,10 +152,11 @@ export async function runFederated(o: FederatedRunOptions): Promise<FederatedRun
       );
     }
     replies.sort((a, b) => (a.siteId < b.siteId ? -1 : a.siteId > b.siteId ? 1 : 0));
+    const protectedRound: ProtectedRound = { round, global, replies, sampledCount: sampled.length, deadlineAt, failed };
     const toAggregate = o.secureAggregation
-      ? await secureReplies(o, round, global, replies, sampled.length, deadlineAt, failed)
+      ? await secureReplies(o, protectedRound)
       : he
-        ? await encryptedReplies(o, he, round, global, replies, sampled.length, deadlineAt, failed)
+        ? await encryptedReplies(o, he, protectedRound)
         : replies;
     const next = o.strategy.aggregateFit(ctx, global, toAggregate);
     if (!allFinite(next)) {
@@ -212,17 +213,20 @@ function checkHomomorphicEncryption(o: FederatedRunOptions): void {
   }
 }
 
+/** A round whose updates are protected (SecAgg+ or CKKS): what its aggregation step needs. */
+interface ProtectedRound {
+  readonly round: number;
+  readonly global: Weights;
+  readonly replies: readonly ReceivedFit[];
+  readonly sampledCount: number;
+  readonly deadlineAt: number | undefined;
+  /** Sites that fail during the protocol are added here. */
+  readonly failed: Record<string, string>;
+}
+
 /** The round's encrypted replies → one reply holding the decrypted example-weighted mean (what mean-based strategies need). */
-async function encryptedReplies(
-  o: FederatedRunOptions,
-  keys: HeRunKeys,
-  round: number,
-  global: Weights,
-  replies: readonly ReceivedFit[],
-  sampledCount: number,
-  deadlineAt: number | undefined,
-  failed: Record<string, string>,
-): Promise<FitReply[]> {
+async function encryptedReplies(o: FederatedRunOptions, keys: HeRunKeys, pr: ProtectedRound): Promise<FitReply[]> {
+  const { round, global, replies, sampledCount, deadlineAt, failed } = pr;
   const contributions = replies.map((r) => {
     if (!r.heContribution) throw new MedfedError(ErrorCodes.SECAGG_PROTOCOL, `site ${r.siteId} sent its update in the clear in a homomorphic-encryption round`);
     return { siteId: r.siteId, numExamples: r.numExamples, bytes: r.heContribution };
@@ -254,15 +258,8 @@ function aggregateReply(
 }
 
 /** The round's masked replies → one reply holding the survivors' example-weighted mean (what mean-based strategies need). */
-async function secureReplies(
-  o: FederatedRunOptions,
-  round: number,
-  global: Weights,
-  replies: readonly ReceivedFit[],
-  sampledCount: number,
-  deadlineAt: number | undefined,
-  failed: Record<string, string>,
-): Promise<FitReply[]> {
+async function secureReplies(o: FederatedRunOptions, pr: ProtectedRound): Promise<FitReply[]> {
+  const { round, global, replies, sampledCount, deadlineAt, failed } = pr;
   const keyed = replies.map((r) => {
     const keys = r.secAggKeys;
     if (!keys) throw new MedfedError(ErrorCodes.SECAGG_PROTOCOL, `site ${r.siteId} sent its update in the clear in a secure-aggregation round`);
