@@ -12,18 +12,19 @@ const factories: Record<string, () => TrainingEngine | Promise<TrainingEngine>> 
   },
 };
 
-/** Names getEngine accepts. */
+/** Names getEngine accepts ("auto": the fastest available, see defaultEngine). */
 export function engineNames(): string[] {
-  return Object.keys(factories);
+  return [...Object.keys(factories), 'auto'];
 }
 
 /** A training engine by name, its backend started in this thread; unknown name -> UNKNOWN_NAME. */
 export async function getEngine(name: string = 'tfjs-wasm'): Promise<TrainingEngine> {
+  if (name === 'auto') return defaultEngine();
   const make = Object.hasOwn(factories, name) ? factories[name] : undefined;
   if (!make) {
     throw new MedfedError(ErrorCodes.UNKNOWN_NAME, `unknown training engine "${name}"; known engines: ${engineNames().join(', ')}`, {
       where: 'engine',
-      hint: 'use "tfjs-wasm" (default), "tfjs-cpu" or "libtorch" (native, docs/native-engine.md)',
+      hint: 'use "tfjs-wasm" (default), "tfjs-cpu", "libtorch" (native, docs/native-engine.md) or "auto" (libtorch if its addon loads, else tfjs-wasm)',
     });
   }
   const engine = await make();

@@ -55,7 +55,8 @@ export async function runStudy(spec: StudySpec, baseDir: string, progress: Progr
   checkHomomorphicStudy(spec.federation, spec.strategies);
   const data = await prepareStudyData(spec, baseDir);
   const engine = await getEngine(spec.engine);
-  const pool = new WorkerPool(data.sites, { engine: spec.engine, threads: spec.threads });
+  // The resolved name ("auto" -> libtorch or tfjs-wasm): every site worker runs the engine chosen here.
+  const pool = new WorkerPool(data.sites, { engine: engine.name, threads: spec.threads });
   const conns = pool.connections;
   try {
     progress.log(`${data.sites.length} sites: ${data.sites.map((s) => s.siteId).join(', ')} · engine ${engine.name}`);

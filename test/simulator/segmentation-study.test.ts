@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Progress } from '../../src/cli/progress.js';
-import { parseStudySpec } from '../../src/node/load-study-spec.js';
+import { loadStudySpec, parseStudySpec } from '../../src/node/load-study-spec.js';
 import { runStudy } from '../../src/simulator/run-study.js';
 import { initialWeights, modelLayout } from '../../src/core/model-params.js';
 import type { Weights } from '../../src/core/tensors.js';
@@ -15,6 +15,7 @@ const silent: Progress = { start() {}, tick() {}, done() {}, log() {} };
 const spec = `
 name: tiny-segmentation
 seed: 3
+engine: auto
 threads: 2
 data:
   kind: nifti-patches
@@ -44,6 +45,8 @@ baselines: [pooled]
 test('a tiny 3D segmentation study (2 scanners, 8³ patches, 2 rounds) runs end to end with Dice per structure', async () => {
   const run = await runStudy(parseStudySpec(spec, 'tiny.yaml'), '.', silent);
   assert.equal(run.data.task, 'segmentation');
+  // "auto" is resolved once, before the site workers start: the run records the engine that trained.
+  assert.ok(['libtorch', 'tfjs-wasm'].includes(run.engine), run.engine);
   assert.equal(run.data.loss, 'voxel_softmax_cross_entropy');
   assert.deepEqual(run.runs.map((r) => r.name).sort(), ['fedavg/unet', 'pooled/unet']);
   const { pooledTest, pooledTrain } = await run.data.materializeAll();
@@ -58,6 +61,24 @@ test('a tiny 3D segmentation study (2 scanners, 8³ patches, 2 rounds) runs end 
     }
     assert.equal(r.history.length, 2);
   }
+});
+
+test('examples/segmentation/study.yaml, reduced to 1 round of 8³ patches, runs every run with the same local training', async () => {
+  // The real spec (engine auto, the batch-norm U-Net, every strategy and baseline), only smaller:
+  // the full study takes about 12 minutes on libtorch (docs/segmentation.md).
+  const { spec, baseDir } = loadStudySpec('examples/segmentation/study.yaml');
+  assert.equal(spec.engine, 'auto');
+  assert.ok(spec.data.kind === 'nifti-patches');
+  const reduced = { ...spec, threads: 2, data: { ...spec.data, patchSize: 8, trainPatches: 4, testPatches: 2 }, federation: { ...spec.federation, rounds: 1 } };
+  const run = await runStudy(reduced, baseDir, silent);
+  assert.ok(['libtorch', 'tfjs-wasm'].includes(run.engine), run.engine);
+  assert.deepEqual(
+    run.runs.map((r) => r.name),
+    ['pooled/unet3d', 'local-only/unet3d', ...spec.strategies.map((s) => `${s.label ?? s.name}/unet3d`)],
+  );
+  // A fair comparison: pooled, local-only and every strategy train with the study's local training.
+  for (const r of run.runs) assert.deepEqual(r.training, spec.training, r.name);
+  for (const r of run.runs) assert.equal(r.history.length, 1, r.name);
 });
 
 test('FedAvg of the U-Net: one site reproduces its own uninterrupted training exactly, and identical sites average to it', async () => {
