@@ -1,5 +1,8 @@
 import type { BlobSink } from '../../src/transport/grpc/message-assembler.js';
 
+/** Bytes copied per step into the aligned scratch buffer. */
+const scratchSize = 1 << 20;
+
 /**
  * A running weighted sum of float32 tensors (little-endian host) that takes each update as a
  * byte stream, chunk by chunk in order (chunks need not be 4-byte aligned): the streaming half
@@ -18,30 +21,28 @@ export class WeightedFloat32Sum {
     if (byteLength !== this.sum.byteLength) throw new Error(`an update of ${byteLength} bytes does not fit a sum of ${this.sum.byteLength} bytes`);
     this.totalWeight += weight;
     const sum = this.sum;
-    let scratch = new Uint8Array(0);
-    const carry = new Uint8Array(4);
+    // Chunks arrive at any byte offset and alignment (HTTP/2 hands over pieces of ~8 KiB), so each
+    // is copied behind the 0–3 bytes left over from the previous one into an aligned scratch
+    // buffer, allocated once: no typed-array view is created per chunk.
+    const scratchBytes = new Uint8Array(scratchSize + 4);
+    const scratch = new Float32Array(scratchBytes.buffer);
     let carried = 0;
     let next = 0;
+    const add = (bytes: Uint8Array, offset: number) => {
+      scratchBytes.set(bytes, carried);
+      const count = carried + bytes.byteLength;
+      const whole = count >> 2;
+      addScaled(sum, (offset - carried) >> 2, scratch, whole, weight);
+      carried = count - whole * 4;
+      scratchBytes.copyWithin(0, whole * 4, count);
+    };
     return {
       received: () => next,
       chunk: (_blob, offset, bytes) => {
         if (offset !== next) throw new Error(`update bytes out of order: got offset ${offset}, expected ${next}`);
         next += bytes.byteLength;
-        if (carried === 0 && bytes.byteOffset % 4 === 0 && bytes.byteLength % 4 === 0) {
-          // Whole floats in an aligned view: added in place, no copy. (Over the wire a chunk's payload
-          // starts at byte 17 of its frame, so it takes the copy below; measured, that costs little.)
-          addScaled(sum.subarray(offset >> 2, (offset + bytes.byteLength) >> 2), new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2), weight);
-          return;
-        }
-        const count = carried + bytes.byteLength;
-        if (scratch.byteLength < count) scratch = new Uint8Array(Math.max(count, 1 << 20) + 4);
-        scratch.set(carry.subarray(0, carried), 0);
-        scratch.set(bytes, carried);
-        const whole = count >> 2;
-        const base = (offset - carried) >> 2;
-        addScaled(sum.subarray(base, base + whole), new Float32Array(scratch.buffer, 0, whole), weight);
-        carried = count - whole * 4;
-        carry.set(scratch.subarray(whole * 4, count), 0);
+        if (bytes.byteLength <= scratchSize) return add(bytes, offset);
+        for (let pos = 0; pos < bytes.byteLength; pos += scratchSize) add(bytes.subarray(pos, Math.min(bytes.byteLength, pos + scratchSize)), offset + pos);
       },
     };
   }
@@ -58,8 +59,7 @@ export class WeightedFloat32Sum {
   }
 }
 
-/** dst[j] += weight * src[j] (one monomorphic loop, so it stays optimised). */
-function addScaled(dst: Float32Array, src: Float32Array, weight: number): void {
-  const n = src.length;
-  for (let j = 0; j < n; j++) dst[j] += weight * src[j];
+/** dst[at + j] += weight * src[j] for j < n (one monomorphic loop, so it stays optimised). */
+function addScaled(dst: Float32Array, at: number, src: Float32Array, n: number, weight: number): void {
+  for (let j = 0; j < n; j++) dst[at + j] += weight * src[j];
 }

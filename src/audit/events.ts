@@ -51,7 +51,16 @@ export const auditEventSchemas = [
   z.strictObject({ kind: z.literal('admin_action'), actor: text, action: text, target: text }),
   z.strictObject({ kind: z.literal('privacy_budget_spent'), jobId, epsilon: z.number().nonnegative(), delta: z.number().min(0).max(1) }),
   /** The head (last seq and entry hash) of another node's log, recorded here so that cutting entries off that log's end is detectable. */
-  z.strictObject({ kind: z.literal('head_anchored'), anchoredNode: text, seq: z.number().int().nonnegative(), entrySha256: sha256Hex }),
+  z.strictObject({
+    kind: z.literal('head_anchored'),
+    anchoredNode: text,
+    seq: z.number().int().nonnegative(),
+    entrySha256: sha256Hex,
+    /** The anchored node's own ECDSA signature of the head (src/audit/head-anchor.ts), so the anchor can be re-checked with its certificate. */
+    signature: z.string().regex(/^[0-9a-f]{128}$/, 'expected 128 lowercase hex characters (ECDSA P-256 r‖s)').optional(),
+    /** sha256 (hex) of the DER certificate the signature was checked with. */
+    certSha256: sha256Hex.optional(),
+  }),
 ] as const;
 
 export const auditEventSchema = z.discriminatedUnion('kind', auditEventSchemas);

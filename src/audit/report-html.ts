@@ -1,5 +1,6 @@
 import { escapeHtml as esc } from '../report/escape-html.js';
-import { eventDetails, summarizeAuditLog } from './report-summary.js';
+import { eventDetails, summarizeAuditLog, type AuditSummary } from './report-summary.js';
+import { anchorNote } from './report-text.js';
 import type { AuditVerifyReport } from './verify-types.js';
 
 const css = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1200px;color:#1c2430;padding:0 1rem}
@@ -44,7 +45,24 @@ export function auditReportHtml(report: AuditVerifyReport, source: string, gener
 <h2>Events by kind</h2>${table(['event', 'count'], s.countsByKind.map((c) => [td(c.kind), num(c.count)]))}
 <h2>Jobs</h2>${jobs}
 <h2>Updates released</h2>${updates}
+<h2>Anchors</h2>${anchorSection(report, s)}
 <h2>All entries</h2>${entries}
 </body></html>
 `;
+}
+
+/** The anchors of this log checked (verify --anchors), and the heads of other logs this log anchors. */
+function anchorSection(report: AuditVerifyReport, s: AuditSummary): string {
+  let out = '';
+  if (report.anchors !== undefined) {
+    out += `<p>Anchors of this log${esc(anchorNote(report).replace(/^; /, ': '))}.</p>`;
+    if (report.anchors.length > 0) {
+      out += `<table><thead><tr>${['anchored at', 'seq', 'entry sha256', 'check'].map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${report.anchors.map((a) =>
+        `<tr${a.status === 'ok' ? '' : ' class="problem"'}>${[td(a.source), num(a.seq), code(a.entrySha256), td(a.status === 'ok' ? 'ok' : a.status === 'cut_off' ? 'CUT OFF' : 'MISMATCH')].join('')}</tr>`).join('')}</tbody></table>`;
+    }
+  }
+  out += s.anchorsRecorded.length === 0 ? '<p class="muted">This log anchors no other node\'s head.</p>' : table(
+    ['line', 'time (UTC)', 'node anchored', 'seq', 'entry sha256', 'signed by the node'],
+    s.anchorsRecorded.map((a) => [num(a.line), td(a.entry.ts), td(a.event.anchoredNode), num(a.event.seq), code(a.event.entrySha256), td(a.event.signature ? `yes (cert sha256 ${a.event.certSha256?.slice(0, 16) ?? '?'}…)` : 'no')]));
+  return out;
 }

@@ -1,4 +1,5 @@
-import { eventDetails, summarizeAuditLog } from './report-summary.js';
+import { eventDetails, summarizeAuditLog, type AuditSummary } from './report-summary.js';
+import { anchorNote } from './report-text.js';
 import type { AuditVerifyReport } from './verify-types.js';
 
 /** Markdown cell text: pipes and newlines escaped, HTML special characters neutralised. */
@@ -25,9 +26,22 @@ export function auditReportMarkdown(report: AuditVerifyReport, source: string, g
     s.jobs.map((j) => [j.jobId, j.events, j.submitted, j.approved, j.refused, j.roundsEnded, j.updatesReleased, j.bytesReleased, j.epsilonSpent, j.deltaSpent])));
   parts.push('', '## Updates released', '', s.updates.length === 0 ? 'No updates released.' : table(['line', 'time', 'job', 'round', 'bytes', 'sha256', 'filters applied'],
     s.updates.map((u) => [u.line, u.entry.ts, u.event.jobId, u.event.round, u.event.bytes, u.event.sha256, u.event.filters.join(', ') || '(none)'])));
+  parts.push('', '## Anchors', '', ...anchorSections(report, s));
   parts.push('', '## All entries', '', table(['line', 'seq', 'time (UTC)', 'node', 'event', 'details', 'status'],
     report.lines.map((l) => l.entry
       ? [l.line, l.entry.seq, l.entry.ts, l.entry.node, l.entry.event.kind, eventDetails(l.entry.event), l.ok ? 'ok' : 'PROBLEM']
       : [l.line, '–', '–', '–', '(unreadable)', l.raw.slice(0, 120), 'PROBLEM'])));
   return `${parts.join('\n')}\n`;
+}
+
+/** The heads of other logs this log anchors, and the anchors of this log that were checked (verify --anchors). */
+function anchorSections(report: AuditVerifyReport, s: AuditSummary): string[] {
+  const out: string[] = [];
+  if (report.anchors !== undefined) {
+    out.push(`Anchors of this log${cell(anchorNote(report).replace(/^; /, ': '))}.`, '');
+    if (report.anchors.length > 0) out.push(table(['anchored at', 'seq', 'entry sha256', 'check'], report.anchors.map((a) => [a.source, a.seq, a.entrySha256, a.status === 'ok' ? 'ok' : a.status === 'cut_off' ? 'CUT OFF' : 'MISMATCH'])), '');
+  }
+  out.push(s.anchorsRecorded.length === 0 ? 'This log anchors no other node\'s head.' : table(['line', 'time (UTC)', 'node anchored', 'seq', 'entry sha256', 'signed by the node'],
+    s.anchorsRecorded.map((a) => [a.line, a.entry.ts, a.event.anchoredNode, a.event.seq, a.event.entrySha256, a.event.signature ? `yes (cert sha256 ${a.event.certSha256?.slice(0, 16) ?? '?'}…)` : 'no'])));
+  return out;
 }

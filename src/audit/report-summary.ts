@@ -23,10 +23,19 @@ export interface ReleasedUpdate {
   event: AuditEventOf<'update_released'>;
 }
 
+/** A `head_anchored` entry: another node's log head recorded in this log. */
+export interface RecordedAnchor {
+  line: number;
+  entry: AuditEntry;
+  event: AuditEventOf<'head_anchored'>;
+}
+
 export interface AuditSummary {
   countsByKind: { kind: AuditEventKind; count: number }[];
   jobs: AuditJobSummary[];
   updates: ReleasedUpdate[];
+  /** The heads of other nodes' logs this log anchors (the coordinator's). */
+  anchorsRecorded: RecordedAnchor[];
   firstTs: string | null;
   lastTs: string | null;
 }
@@ -37,18 +46,21 @@ export function summarizeAuditLog(report: AuditVerifyReport): AuditSummary {
   const counts = new Map<AuditEventKind, number>(auditEventKinds.map((k) => [k, 0]));
   const jobs = new Map<string, AuditJobSummary>();
   const updates: ReleasedUpdate[] = [];
+  const anchorsRecorded: RecordedAnchor[] = [];
   for (const { line, entry } of entries) {
     const ev = entry.event;
     counts.set(ev.kind, (counts.get(ev.kind) ?? 0) + 1);
     const jobId = jobOf(ev);
     if (jobId !== null) addToJob(job(jobs, jobId), ev);
     if (ev.kind === 'update_released') updates.push({ line, entry, event: ev });
+    if (ev.kind === 'head_anchored') anchorsRecorded.push({ line, entry, event: ev });
   }
   const times = entries.map((e) => e.entry.ts).sort();
   return {
     countsByKind: [...counts].map(([kind, count]) => ({ kind, count })),
     jobs: [...jobs.values()].sort((a, b) => a.jobId.localeCompare(b.jobId)),
     updates,
+    anchorsRecorded,
     firstTs: times[0] ?? null,
     lastTs: times[times.length - 1] ?? null,
   };

@@ -58,6 +58,11 @@ export interface AuditAnchor {
   source: string;
 }
 
+/** How one anchor of this log checked: `ok` (the entry is there with that hash), `cut_off` (the log ends before it), `mismatch` (another entry, or none, at that seq). */
+export interface AuditAnchorCheck extends AuditAnchor {
+  status: 'ok' | 'cut_off' | 'mismatch';
+}
+
 export interface AuditVerifyReport {
   ok: boolean;
   /** The node whose log this is (the id most entries carry), null for an empty log. */
@@ -68,6 +73,8 @@ export interface AuditVerifyReport {
   head: { seq: number; entrySha256: string } | null;
   problems: AuditProblem[];
   lines: AuditLineResult[];
+  /** With `anchors`: each anchor of this log's node and how it checked (empty: none of the anchors is of this node). */
+  anchors?: AuditAnchorCheck[];
 }
 
 export interface AuditVerifyOptions {

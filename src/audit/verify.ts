@@ -55,9 +55,11 @@ export function verifyAuditLog(input: string | readonly string[], publicKeys: Au
 
   problems.push(...checkChainStructure(members, badLines));
   const head = headOf(members);
-  if (node !== null && options.anchors) problems.push(...checkAnchors(node, members, options.anchors, parsed.length));
+  const anchored = node !== null && options.anchors ? checkAnchors(node, members, options.anchors, parsed.length) : null;
+  if (anchored) problems.push(...anchored.problems);
   problems.sort((a, b) => a.line - b.line || (a.seq ?? -1) - (b.seq ?? -1));
-  return { ok: problems.length === 0, node, entryCount: parsed.length, head, problems, lines: lineResults(parsed, problems) };
+  const report: AuditVerifyReport = { ok: problems.length === 0, node, entryCount: parsed.length, head, problems, lines: lineResults(parsed, problems) };
+  return options.anchors ? { ...report, anchors: anchored?.checks ?? [] } : report;
 }
 
 function majorityNode(lines: readonly ParsedAuditLine[]): string | null {

@@ -173,7 +173,16 @@ export interface EndJobRequest {
   readonly jobId: string;
 }
 
-export type SiteRequest = StatsRequest | PrepareRequest | FitRequest | EvaluateRequest | EndJobRequest | SecAggRequest | HeRequest;
+/**
+ * The site's current audit-log head, for the coordinator to anchor in its own log (docs/audit.md,
+ * *Anchoring*): asked after each round; `jobId` names the job whose round it follows.
+ */
+export interface AuditHeadRequest {
+  readonly kind: 'audit-head';
+  readonly jobId: string;
+}
+
+export type SiteRequest = StatsRequest | PrepareRequest | FitRequest | EvaluateRequest | EndJobRequest | SecAggRequest | HeRequest | AuditHeadRequest;
 
 export interface FeatureSummaryWire {
   readonly count: number;
@@ -246,4 +255,14 @@ export interface ErrorReply {
   readonly error: SerializedError;
 }
 
-export type SiteReply = StatsReply | PrepareReply | FitReplyMessage | EvaluateReply | EndJobReply | ErrorReply | SecAggReply | HeReply;
+/** The last seq of the site's audit log and that entry's sha256, signed with the site's certificate key (src/audit/head-anchor.ts). */
+export interface AuditHeadReply {
+  readonly kind: 'audit-head';
+  readonly siteId: string;
+  readonly seq: number;
+  readonly entrySha256: string;
+  /** ECDSA P-256 / SHA-256, hex r‖s, over auditHeadSignedBytes({ node: siteId, seq, entrySha256 }). */
+  readonly signature: string;
+}
+
+export type SiteReply = StatsReply | PrepareReply | FitReplyMessage | EvaluateReply | EndJobReply | ErrorReply | SecAggReply | HeReply | AuditHeadReply;

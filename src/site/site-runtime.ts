@@ -92,6 +92,11 @@ export class SiteRuntime {
           throw new MedfedError(ErrorCodes.SECAGG_PROTOCOL, `site ${this.siteId} has no secure-aggregation session for job "${req.jobId}" round ${req.round}`, {
             hint: 'the site must run withSecureAggregation around its runtime',
           });
+        case 'audit-head':
+          // The site agent answers it from its audit log (site/agent/audit-head.ts); a bare runtime keeps none.
+          throw new MedfedError(ErrorCodes.CONFIG_INVALID, `site ${this.siteId} keeps no audit log, so it has no head to anchor`, {
+            hint: 'audit heads are anchored only with site agents (medfed site start), which keep a signed audit log',
+          });
         case 'he':
           // CKKS wraps the runtime (site/homomorphic-encryption-site.ts); a bare runtime holds no key share.
           throw new MedfedError(ErrorCodes.SECAGG_PROTOCOL, `site ${this.siteId} has no CKKS key for job "${req.jobId}"`, {

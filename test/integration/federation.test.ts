@@ -7,6 +7,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { Progress } from '../../src/cli/progress.js';
 import { studySpecSchema } from '../../src/core/study-spec.js';
 import { verifyAuditLog } from '../../src/audit/verify.js';
+import { runAuditVerify } from '../../src/cli/commands/audit.js';
 import { readAuditPublicKeysFile } from '../../src/node/audit-keys.js';
 import { TEMPLATE_MAX_NORM } from '../../src/pki/policy-template.js';
 import { coordinatorPaths } from '../../src/node/coordinator-server.js';
@@ -148,7 +149,38 @@ test('coordinator + 3 site processes over mTLS run the heart job to the simulato
   const coord = auditEvents(coordinatorLog()).filter((e) => e.jobId === jobId).map((e) => e.kind);
   assert.equal(coord[0], 'job_submitted');
   assert.equal(coord.filter((k) => k === 'round_ended').length, ROUNDS);
+  checkAnchoredSiteLogs(jobId);
 });
+
+/**
+ * After each round the coordinator anchored every site's audit head (signed by the site,
+ * checked with its certificate): the heads are the sites' update_released entries; each site
+ * log verifies against the coordinator's anchors, and a copy cut before its last anchored
+ * entry fails, naming the entries cut off.
+ */
+function checkAnchoredSiteLogs(jobId: string): void {
+  const registry = join(fed.work, 'all-audit-keys.json');
+  const keyFiles = [join(fed.coordinatorData, 'audit', 'audit-keys.json'), ...SITES.map((s) => join(fed.work, s, 'keys', 'audit-keys.json'))];
+  writeFileSync(registry, JSON.stringify(Object.assign({}, ...keyFiles.map((f) => JSON.parse(readFileSync(f, 'utf8')) as object))));
+  const anchored = auditEvents(coordinatorLog()).filter((e) => e.kind === 'head_anchored');
+  for (const site of SITES) {
+    const entries = readFileSync(siteLog(site), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { seq: number; event: { kind: string; jobId?: string } });
+    const released = entries.filter((e) => e.event.kind === 'update_released' && e.event.jobId === jobId).map((e) => e.seq);
+    const anchors = anchored.filter((e) => e.anchoredNode === site);
+    assert.deepEqual(anchors.map((e) => e.seq), released, `${site}: one anchor per round, at its update_released entry`);
+    assert.ok(anchors.every((e) => /^[0-9a-f]{128}$/.test(String(e.signature)) && /^[0-9a-f]{64}$/.test(String(e.certSha256))));
+    const out: string[] = [];
+    assert.equal(runAuditVerify(siteLog(site), { keys: registry, anchors: coordinatorLog() }, (t) => out.push(t)), 0, out.join(''));
+    assert.match(out[0], new RegExp(`${ROUNDS} anchors checked, ${ROUNDS} matched`));
+  }
+  const lines = readFileSync(siteLog('site-1'), 'utf8').split('\n').filter(Boolean);
+  const last = Number(anchored.filter((e) => e.anchoredNode === 'site-1').at(-1)!.seq);
+  const cut = join(fed.work, 'site-1.cut.jsonl');
+  writeFileSync(cut, lines.slice(0, last - 1).map((l) => `${l}\n`).join(''));
+  const out: string[] = [];
+  assert.equal(runAuditVerify(cut, { keys: registry, anchors: coordinatorLog() }, (t) => out.push(t)), 1);
+  assert.match(out[0], new RegExp(`TAMPERED[\\s\\S]*anchor_mismatch: .* anchored seq ${last} of "site-1", but this log ends at seq ${last - 2}: entries seq ${last - 1}–${last} were cut off its end`));
+}
 
 test('a job\'s extra filters run at every site before the site\'s mandatory ones; each record is audited', async () => {
   const spec = parseYaml(jobSpecYaml({ name: 'heart-quantized', rounds: 2 })) as Record<string, unknown>;

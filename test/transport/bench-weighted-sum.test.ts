@@ -26,6 +26,12 @@ test('the benchmark\'s running weighted sum gives the same mean for aligned, mis
     feed(acc.update(3, b.byteLength), new Uint8Array(b.buffer), sizes, shift);
     for (let i = 0; i < n; i++) assert.ok(Math.abs(acc.mean(i) - want(i)) <= 1e-6 * Math.max(1, Math.abs(want(i))), `sizes ${sizes}, shift ${shift}, element ${i}: ${acc.mean(i)} vs ${want(i)}`);
   }
+  // A chunk larger than the sum's scratch buffer (1 MiB), as when a whole update is added at once.
+  const big = Float32Array.from({ length: 300_000 }, (_, i) => (i % 11) - 5);
+  const whole = new WeightedFloat32Sum(big.length);
+  whole.addWhole(2, new Uint8Array(big.buffer));
+  feed(whole.update(6, big.byteLength), new Uint8Array(big.buffer), [(1 << 20) + 5, 3], 1);
+  for (const i of [0, 1, 262_143, 262_144, 262_145, big.length - 1]) assert.equal(whole.mean(i), big[i], `element ${i}`);
   const acc = new WeightedFloat32Sum(4);
   const sink = acc.update(1, 16);
   assert.throws(() => sink.chunk(0, 4, new Uint8Array(4)), /out of order/);

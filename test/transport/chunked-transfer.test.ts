@@ -61,8 +61,9 @@ test('a large tensor set crosses mTLS gRPC in chunks and comes back byte-exact, 
   assert.equal(sha(reply.weights), sha(new Uint8Array(weights).reverse()));
   assert.equal(sha(reply.extra.a), sha(extraA));
   assert.equal(reply.numExamples, 7);
-  // Every gRPC message is capped at ~1 MiB (grpc.max_receive_message_length = maxFrameBytes),
-  // so the transfer succeeding shows it was chunked. In one process the site's received copy,
+  // The tensor bytes travel on bulk HTTP/2 streams beside the Connect stream (bulk-streams.test.ts
+  // checks that), read in pieces into the announced arrays; every gRPC message is capped at ~1 MiB
+  // (grpc.max_receive_message_length = maxFrameBytes). In one process the site's received copy,
   // its reversed reply and the coordinator's received reply all exist at once: 3 × payload;
   // 1 MiB frames not yet collected add a bounded amount. A transport that concatenated whole
   // messages would add one or more further payload-sized copies per direction.

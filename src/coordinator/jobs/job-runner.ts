@@ -18,6 +18,7 @@ import { ckksParamsOf } from '../he-round.js';
 import { beforeDeadline, throwIfAborted } from '../round-deadline.js';
 import { jobDir, readRoundCheckpoint, writeRoundCheckpoint } from './checkpoints.js';
 import { jobConnection } from './job-connections.js';
+import { headAnchoring } from './anchor-heads.js';
 import { jobResults } from './job-results.js';
 import type { SitePool } from './site-pool.js';
 import type { JobRecord, JobStore, LogLevel } from './store.js';
@@ -95,6 +96,8 @@ export async function runJob(c: JobRunContext): Promise<void> {
   const resumed = last ? readRoundCheckpoint(last, layout) : undefined;
   if (last) await log('info', `resuming after round ${last.round} from its checkpoint`, { checkpoint: last.checkpoint });
   const server = plugin.createServer(options, layout);
+  // After each round, the heads of the replying sites' audit logs are anchored in the coordinator's (docs/audit.md).
+  const anchorHeads = c.audit ? headAnchoring({ sites: c.sites, audit: c.audit, signal: c.signal }) : null;
   const result = await runFederated({
     jobId: job.id,
     sites: conns,
@@ -132,6 +135,10 @@ export async function runJob(c: JobRunContext): Promise<void> {
       await c.hooks?.beforeCheckpoint?.(job.id, r.round);
       throwIfAborted(c.signal);
       await checkpointRound(c, dir, r, server.exportState());
+      if (anchorHeads) {
+        const anchors = await anchorHeads(job.id, conns.filter((s) => r.sampled.includes(s.siteId) && !(s.siteId in r.failed)));
+        for (const [site, reason] of Object.entries(anchors.refused)) await log('warn', `the audit head of site ${site} was not anchored`, { site, round: r.round, reason });
+      }
     },
   });
   await finish(c, dir, result.final, prepared, (Date.now() - started) / 1000);

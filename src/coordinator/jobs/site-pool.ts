@@ -15,4 +15,10 @@ export interface SitePool {
    * QUORUM_NOT_MET (naming who is connected) if that does not happen within `timeoutMs`.
    */
   waitFor(n: number, timeoutMs: number): Promise<SiteConnection[]>;
+  /**
+   * The DER certificate a connected site authenticated with (mTLS pools). The job engine checks
+   * the audit heads a site reports against it and anchors them (docs/audit.md); a pool without
+   * certificates (in-memory tests) anchors nothing.
+   */
+  certificateOf?(siteId: string): Uint8Array | undefined;
 }

@@ -20,6 +20,7 @@ import { SiteRuntime } from '../site-runtime.js';
 import type { AdmittedJob } from '../site-jobs.js';
 import type { SiteAgentConfig } from './site-config.js';
 import { SitePrivacyGate } from './privacy-gate.js';
+import { auditHeadResponder } from './audit-head.js';
 import { releaseUpdate } from './release-updates.js';
 import { withSecureAggregation } from '../secure-aggregation-site.js';
 import { withHomomorphicEncryption } from '../homomorphic-encryption-site.js';
@@ -47,6 +48,7 @@ export function startSiteAgent(cfg: SiteAgentConfig, log: (msg: string) => void 
   loadSitePolicy(cfg.policyFile, siteId); // refuse to start on a broken policy
   const auditLog: AuditLogWriter = openAuditLog(cfg.auditLog, { node: siteId, privateKey: readAuditPrivateKeyFile(cfg.auditKey) });
   const audit = (e: AuditEvent) => auditLog.append(e);
+  const auditHead = auditHeadResponder(siteId, auditLog, kit);
 
   // The extra filters of each admitted job (its spec's `filters`), applied to its updates before the site's own.
   const jobFilters = new Map<string, readonly FilterSpec[]>();
@@ -89,6 +91,7 @@ export function startSiteAgent(cfg: SiteAgentConfig, log: (msg: string) => void 
   });
 
   const handle = async (req: SiteRequest): Promise<SiteReply> => {
+    if (req.kind === 'audit-head') return auditHead().catch((e: unknown) => ({ kind: 'error', siteId, error: asMedfedError(e).toJSON() }));
     if (req.kind === 'fit') {
       try {
         privacy.checkFit(req); // before training: the job's DP-SGD exactly as admitted

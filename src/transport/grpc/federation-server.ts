@@ -5,6 +5,8 @@ import { asMedfedError, ErrorCodes, MedfedError } from '../../core/errors.js';
 import type { PeerIdentity, PeerVerification } from '../../pki/identity.js';
 import type { StartupKit } from '../../pki/startup-kit.js';
 import { adminRequestSchema, downloadRequestSchema, maxAdminRequestBytes, parseJsonDocument, type AdminReply, type ParsedAdminRequest } from './admin-protocol.js';
+import { installBulkRoute } from './bulk-route-hook.js';
+import { BulkRouter } from './bulk-router.js';
 import { chunkFrame, headerFrame } from './frames.js';
 import { GrpcSitePool } from './grpc-site-pool.js';
 import { installSessionWindow } from './http2-windows.js';
@@ -36,6 +38,8 @@ export interface FederationServerOptions {
 export interface FederationServer {
   readonly port: number;
   readonly pool: GrpcSitePool;
+  /** Issues and checks the tokens of the bulk streams; null when grpc-js offers no route for them. */
+  readonly bulk: BulkRouter | null;
   close(): Promise<void>;
 }
 
@@ -45,7 +49,6 @@ export interface FederationServer {
  * as `connection_refused` with the reason, then the call is closed with UNAUTHENTICATED.
  */
 export async function startFederationServer(o: FederationServerOptions): Promise<FederationServer> {
-  const pool = new GrpcSitePool(o.limits, o.heartbeat);
   const server = new grpc.Server(channelOptions(maxFrameBytes(o.limits)));
   const log = o.log ?? (() => undefined);
 
@@ -54,6 +57,10 @@ export async function startFederationServer(o: FederationServerOptions): Promise
     log(`refused ${peerLabel(v, peer)}: ${reason}`);
   };
 
+  // Tensor bytes on bulk streams beside the Connect streams (bulk-wire.ts), when grpc-js lets medfed route them.
+  const router = new BulkRouter(o.kit, refuse);
+  const bulk = installBulkRoute(server, (stream, headers) => router.handle(stream, headers)) ? router : null;
+  const pool = new GrpcSitePool(o.limits, o.heartbeat, bulk);
   installSessionWindow(server);
   installTlsRefusalHook(server, o.kit, (v, peer) => refuse(v, peer, v.ok ? 'refused' : `${v.reason}: ${v.detail}`));
 
@@ -75,7 +82,8 @@ export async function startFederationServer(o: FederationServerOptions): Promise
           return call.emit('error', { code: grpc.status.PERMISSION_DENIED, details: reason });
         }
         log(`site ${who.name} connected from ${call.getPeer()} (serial ${who.serial})`);
-        pool.attach(who.name, call as unknown as Duplex);
+        const cert = call.getAuthContext()?.sslPeerCertificate?.raw;
+        pool.attach(who.name, call as unknown as Duplex, cert ? new Uint8Array(cert) : undefined);
       });
     },
     admin: (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
@@ -120,6 +128,7 @@ export async function startFederationServer(o: FederationServerOptions): Promise
   return {
     port,
     pool,
+    bulk,
     close: () =>
       new Promise<void>((resolve) => {
         pool.closeAll();

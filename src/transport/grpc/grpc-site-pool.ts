@@ -5,6 +5,7 @@ import type { SiteReply, SiteRequest } from '../../core/messages.js';
 import type { SitePool } from '../../coordinator/jobs/site-pool.js';
 import type { SiteConnection } from '../transport.js';
 import type { HeartbeatOptions } from './heartbeat.js';
+import type { BulkRouter } from './bulk-router.js';
 import { SiteLink, type ReplyConsumer } from './site-link.js';
 import type { WireLimits } from './wire-limits.js';
 
@@ -17,25 +18,30 @@ import type { WireLimits } from './wire-limits.js';
 export class GrpcSitePool extends EventEmitter implements SitePool {
   private readonly links = new Map<string, SiteLink>();
   private readonly conns = new Map<string, SiteConnection>();
+  private readonly certificates = new Map<SiteLink, Uint8Array>();
   private readonly waiters = new Set<() => void>();
 
   constructor(
     private readonly limits: WireLimits,
     private readonly heartbeat: HeartbeatOptions,
+    /** Where sites fetch and post tensor bytes beside their Connect stream; null: chunk frames on it. */
+    private readonly bulk: BulkRouter | null = null,
   ) {
     super();
   }
 
-  /** Attach an authenticated site's stream; an older stream of the same site is closed. */
-  attach(siteId: string, stream: Duplex): SiteLink {
+  /** Attach an authenticated site's stream (with the DER certificate it authenticated with); an older stream of the same site is closed. */
+  attach(siteId: string, stream: Duplex, certificate?: Uint8Array): SiteLink {
     this.links.get(siteId)?.close('replaced by a new connection of the same site');
     const link = new SiteLink(siteId, stream, this.limits, this.heartbeat, (l, reason) => {
+      this.certificates.delete(l);
       if (this.links.get(siteId) === l) {
         this.links.delete(siteId);
         this.emit('disconnected', siteId, reason);
       }
-    });
+    }, this.bulk);
     this.links.set(siteId, link);
+    if (certificate) this.certificates.set(link, certificate);
     if (!this.conns.has(siteId)) this.conns.set(siteId, { siteId, request: (req) => this.request(siteId, req) });
     this.emit('connected', siteId);
     for (const w of [...this.waiters]) w();
@@ -45,6 +51,12 @@ export class GrpcSitePool extends EventEmitter implements SitePool {
   /** Sites with a live stream now. */
   connected(): SiteConnection[] {
     return [...this.links.keys()].sort().map((id) => this.conns.get(id)!);
+  }
+
+  /** The certificate of the site's current connection (for audit-head anchoring). */
+  certificateOf(siteId: string): Uint8Array | undefined {
+    const link = this.links.get(siteId);
+    return link ? this.certificates.get(link) : undefined;
   }
 
   /** Resolves once at least `n` sites are connected; QUORUM_NOT_MET after `timeoutMs`. */

@@ -5,6 +5,8 @@ import type { WireLimits } from './wire-limits.js';
 export interface AnnouncedHeader {
   readonly id: number;
   readonly blobs: readonly number[];
+  /** Set when the blobs come on a bulk stream instead of in chunk frames (bulk-wire.ts). */
+  readonly bulk?: string;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { asMedfedError } from '../../core/errors.js';
 import type { SiteReply, SiteRequest } from '../../core/messages.js';
 import type { StartupKit } from '../../pki/startup-kit.js';
+import { BulkClient } from './bulk-client.js';
 import { FramedPeer } from './framed-peer.js';
 import { HeartbeatMonitor, type HeartbeatOptions } from './heartbeat.js';
 import { MedfedClientConstructor, type MedfedClient } from './service.js';
@@ -31,6 +32,7 @@ export interface SiteClientOptions {
  */
 export class SiteClient extends EventEmitter {
   private client: MedfedClient | null = null;
+  private bulk: BulkClient | null = null;
   private stopped = false;
   private wait: number;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -43,6 +45,7 @@ export class SiteClient extends EventEmitter {
 
   start(): void {
     this.client = new MedfedClientConstructor(this.o.address, clientCredentials(this.o.kit), channelOptions(maxFrameBytes(this.o.limits)));
+    this.bulk = new BulkClient(this.o.kit, this.o.address);
     this.open();
   }
 
@@ -64,6 +67,7 @@ export class SiteClient extends EventEmitter {
         queue = queue.then(() => this.answer(peer, h, blobs));
       },
       onProtocolError: (e) => this.emit('protocol-error', e),
+      bulkSource: async (h) => ({ stream: await this.bulk!.fetch(h.bulk!), finish: () => undefined }),
       onClose: (reason) => {
         heartbeat.stop();
         if (this.current?.peer === peer) this.current = null;
@@ -88,8 +92,17 @@ export class SiteClient extends EventEmitter {
       reply = { kind: 'error', siteId: this.o.kit.identity.name, error: asMedfedError(e).toJSON() };
     }
     const { body, blobs: out } = splitReply(reply);
-    // A reply that cannot go out (stream gone) is lost; the coordinator treats the site as failed.
-    await peer.send({ id: h.id, blobs: out.map((b) => b.byteLength), body }, out).catch(() => undefined);
+    // Tensor bytes go on a bulk stream when the request offered one (bulk-wire.ts).
+    const upload = h.upload !== undefined && out.some((b) => b.byteLength > 0) ? h.upload : undefined;
+    try {
+      await peer.send({ id: h.id, blobs: out.map((b) => b.byteLength), body, ...(upload ? { bulk: upload } : {}) }, out);
+      if (upload) await this.bulk!.upload(upload, out);
+    } catch (e) {
+      // A reply that cannot go out is lost; the coordinator treats the site as failed. When its
+      // header went out but its bytes could not follow, the connection is restarted so that the
+      // coordinator does not wait for them.
+      if (upload && !peer.isClosed) peer.abort(`the reply's bulk stream failed: ${(e as Error).message}`);
+    }
   }
 
   private scheduleReconnect(): void {
@@ -108,5 +121,6 @@ export class SiteClient extends EventEmitter {
     this.current?.heartbeat.stop();
     this.current?.peer.end();
     this.client?.close();
+    this.bulk?.close();
   }
 }

@@ -6,6 +6,8 @@ import { HeartbeatMonitor, type HeartbeatOptions } from './heartbeat.js';
 import { joinReply, splitRequest } from './wire-codec.js';
 import type { WireLimits } from './wire-limits.js';
 import type { BlobSink } from './message-assembler.js';
+import type { BulkOffer, BulkRouter, BulkUpload } from './bulk-router.js';
+import type { BulkSource } from './framed-peer.js';
 import { replyHeaderSchema, type ReplyHeader, type WireReply } from './wire-schemas.js';
 
 /**
@@ -27,12 +29,20 @@ interface PendingRequest {
   readonly consumer?: ReplyConsumer;
   /** Set when the consumer failed; the request is rejected with it once the reply is complete. */
   failure?: Error;
+  /** The request's blobs waiting for the site's GET, and the token for the reply's POST (bulk-router.ts). */
+  readonly offer?: BulkOffer;
+  readonly upload?: BulkUpload;
 }
+
+/** How long a site may take to open the bulk stream of a reply whose header it has sent. */
+const bulkArrivalMs = 60_000;
 
 /**
  * The coordinator's end of one site's Connect stream: sends requests,
  * matches replies by id, keeps the heartbeat. When the stream dies every pending request is
- * rejected with SITE_FAILURE; the stream is never reused.
+ * rejected with SITE_FAILURE; the stream is never reused. With a BulkRouter, tensor bytes travel
+ * on bulk streams beside the Connect stream (bulk-wire.ts): a request's blobs wait for the site's
+ * GET, and every request carries a one-time token for the POST of its reply's blobs.
  */
 export class SiteLink {
   private readonly peer: FramedPeer<ReplyHeader>;
@@ -47,10 +57,12 @@ export class SiteLink {
     limits: WireLimits,
     heartbeat: HeartbeatOptions,
     private readonly onClosed: (link: SiteLink, reason: string) => void,
+    private readonly bulk: BulkRouter | null = null,
   ) {
     this.peer = new FramedPeer(stream, replyHeaderSchema, limits, {
       onMessage: (h, blobs) => this.reply(h, blobs),
       sinkFor: (h) => this.sinkFor(h),
+      bulkSource: (h) => this.bulkSource(h),
       onProtocolError: () => undefined,
       onActivity: () => this.heartbeat.heard(),
       onClose: (reason) => this.closed(reason),
@@ -75,13 +87,34 @@ export class SiteLink {
     }
     const id = this.nextId++;
     const { body, blobs } = splitRequest(req);
-    const done = new Promise<SiteReply>((resolve, reject) => this.pending.set(id, { resolve, reject, consumer }));
-    this.peer.send({ id, blobs: blobs.map((b) => b.byteLength), body }, blobs).catch((e: Error) => {
-      const p = this.pending.get(id);
-      this.pending.delete(id);
+    const offer = this.bulk && blobs.some((b) => b.byteLength > 0) ? this.bulk.offer(this.siteId, blobs) : undefined;
+    const upload = this.bulk?.expectUpload(this.siteId);
+    const done = new Promise<SiteReply>((resolve, reject) => this.pending.set(id, { resolve, reject, consumer, offer, upload }));
+    const header = { id, blobs: blobs.map((b) => b.byteLength), body, ...(offer ? { bulk: offer.token } : {}), ...(upload ? { upload: upload.token } : {}) };
+    const sent = this.peer.send(header, blobs).then(() => offer?.sent);
+    sent.catch((e: Error) => {
+      const p = this.settle(id);
       p?.reject(new MedfedError(ErrorCodes.SITE_FAILURE, `sending ${req.kind} to site ${this.siteId} failed: ${e.message}`, { cause: e }));
     });
     return done;
+  }
+
+  /** Remove a pending request and withdraw its bulk tokens. */
+  private settle(id: number): PendingRequest | undefined {
+    const p = this.pending.get(id);
+    this.pending.delete(id);
+    p?.offer?.cancel();
+    p?.upload?.cancel();
+    return p;
+  }
+
+  private async bulkSource(h: ReplyHeader): Promise<BulkSource> {
+    const upload = this.pending.get(h.id)?.upload;
+    if (!upload || upload.token !== h.bulk) {
+      throw new MedfedError(ErrorCodes.FORMAT_INVALID, `reply ${h.id} names a bulk stream that was not offered for it`, { where: `site ${this.siteId}'s Connect stream` });
+    }
+    const stream = await upload.arrival(bulkArrivalMs);
+    return { stream, finish: (e) => upload.finish(e) };
   }
 
   private sinkFor(h: ReplyHeader): BlobSink | null {
@@ -109,9 +142,8 @@ export class SiteLink {
   }
 
   private reply(h: ReplyHeader, blobs: Uint8Array[]): void {
-    const p = this.pending.get(h.id);
+    const p = this.settle(h.id);
     if (!p) return; // a reply to a request already given up on (late reply): dropped
-    this.pending.delete(h.id);
     if (p.failure) {
       p.reject(p.failure);
       return;
@@ -132,8 +164,7 @@ export class SiteLink {
     this.closeReason = reason;
     this.heartbeat.stop();
     const err = new MedfedError(ErrorCodes.SITE_FAILURE, `site ${this.siteId} disconnected: ${reason}`, { hint: 'the site may rejoin when its agent reconnects' });
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
+    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(err);
     this.onClosed(this, reason);
   }
 

@@ -37,15 +37,16 @@ export function serverCredentials(kit: StartupKit): grpc.ServerCredentials {
  * server must carry the coordinator role (a site or user certificate cannot pose as it).
  */
 export function clientCredentials(kit: StartupKit): grpc.ChannelCredentials {
-  return grpc.credentials.createSsl(Buffer.from(kit.caPem), Buffer.from(kit.keyPem), Buffer.from(kit.certPem), {
-    checkServerIdentity: (host: string, cert: PeerCertificate) => {
-      const hostError = checkServerIdentity(host, cert);
-      if (hostError) return hostError;
-      const role = cert.raw ? roleOf(cert.raw) : null;
-      if (role?.role !== 'coordinator') return new Error(`the server at ${host} is not the project's coordinator (its certificate carries role ${role?.role ?? 'none'})`);
-      return undefined;
-    },
-  });
+  return grpc.credentials.createSsl(Buffer.from(kit.caPem), Buffer.from(kit.keyPem), Buffer.from(kit.certPem), { checkServerIdentity: checkCoordinatorIdentity });
+}
+
+/** The server's host name must match its certificate, and the certificate must carry the coordinator role. */
+export function checkCoordinatorIdentity(host: string, cert: PeerCertificate): Error | undefined {
+  const hostError = checkServerIdentity(host, cert);
+  if (hostError) return hostError;
+  const role = cert.raw ? roleOf(cert.raw) : null;
+  if (role?.role !== 'coordinator') return new Error(`the server at ${host} is not the project's coordinator (its certificate carries role ${role?.role ?? 'none'})`);
+  return undefined;
 }
 
 /** The CRL currently in the kit folder (re-read each time, so a new crl.pem takes effect without a restart). */

@@ -3,6 +3,7 @@ import { ErrorCodes } from '../../core/errors.js';
 import { modelSpecSchema } from '../../core/model-spec.js';
 import { wireSecAggKeysSchema, wireSecAggReplySchema, wireSecAggRequestSchema } from './wire-secagg.js';
 import { wireHeReplySchema, wireHeRequestSchema } from './wire-he.js';
+import { bulkTokenSchema } from './bulk-wire.js';
 
 /**
  * Strict schemas of the JSON headers on the wire. Tensor fields are blob indices (`blob`) into
@@ -79,6 +80,8 @@ export const wireRequestSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('evaluate'), jobId: text, round: nonNeg, strategy: text, strategyOptions: scalars, weights: blob }),
   z.strictObject({ kind: z.literal('end-job'), jobId: text }),
+  /** The site's audit-log head, to be anchored at the coordinator (docs/audit.md). */
+  z.strictObject({ kind: z.literal('audit-head'), jobId: text }),
   wireSecAggRequestSchema,
   wireHeRequestSchema,
 ]);
@@ -109,6 +112,13 @@ export const wireReplySchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('evaluate'), siteId: text, round: nonNeg, numExamples: nonNeg, metrics: z.record(text, finiteOrNull) }),
   z.strictObject({ kind: z.literal('end-job'), siteId: text }),
   z.strictObject({ kind: z.literal('error'), siteId: text, error: serializedError }),
+  z.strictObject({
+    kind: z.literal('audit-head'),
+    siteId: text,
+    seq: nonNeg,
+    entrySha256: z.string().regex(/^[0-9a-f]{64}$/),
+    signature: z.string().regex(/^[0-9a-f]{128}$/),
+  }),
   wireSecAggReplySchema,
   wireHeReplySchema,
 ]);
@@ -118,12 +128,18 @@ export const requestHeaderSchema = z.strictObject({
   id: int.nonnegative().max(0xffffffff),
   blobs: z.array(nonNeg),
   body: wireRequestSchema,
+  /** The blobs come on a bulk stream (bulk-wire.ts): the site GETs them with this token. */
+  bulk: bulkTokenSchema.optional(),
+  /** The token for a POST of the reply's blobs on a bulk stream. */
+  upload: bulkTokenSchema.optional(),
 });
 
 export const replyHeaderSchema = z.strictObject({
   id: int.nonnegative().max(0xffffffff),
   blobs: z.array(nonNeg),
   body: wireReplySchema,
+  /** The blobs come on a bulk stream POSTed with this token (the request's `upload`). */
+  bulk: bulkTokenSchema.optional(),
 });
 
 export type WireRequest = z.output<typeof wireRequestSchema>;
