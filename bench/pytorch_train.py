@@ -4,6 +4,12 @@ Reads a JSON job on stdin: {"spec": <medfed model spec>, "n": samples per repeat
 size, "repeats": timed repeats, "warmup": untimed repeats, "threads": [1, 2]}. Builds the same
 nn.Sequential as medfed's model spec (channels-first), trains one epoch per repeat (forward +
 backward + Adam, lr 1e-3) and prints JSON: the best (over thread counts) median samples/s.
+
+With --serve it stays up and answers one JSON line per JSON line on stdin, so that a benchmark can
+interleave PyTorch epochs with its own, in one long-lived process as the native engine has:
+  {"cmd": "build", "spec": ..., "n": ..., "batch": ...}  -> {"ok": true, "torch": version}
+  {"cmd": "epoch", "threads": t}                          -> {"wall": s, "cpu": s} (one epoch)
+  {"cmd": "drop"}                                         -> {"ok": true} (frees the model and data)
 """
 import json
 import statistics
@@ -119,8 +125,8 @@ def build_layers(specs, shape):
     return nn.Sequential(*layers)
 
 
-def run(job, threads):
-    torch.set_num_threads(threads)
+def trainer(job):
+    """One epoch of training (a closure over model, data and optimizer), as medfed trains."""
     torch.manual_seed(0)
     spec, n, batch = job["spec"], job["n"], job["batch"]
     shape = spec["inputShape"]
@@ -139,6 +145,13 @@ def run(job, threads):
             loss.backward()
             opt.step()
 
+    return epoch
+
+
+def run(job, threads):
+    torch.set_num_threads(threads)
+    epoch = trainer(job)
+    n = job["n"]
     for _ in range(job["warmup"]):
         epoch()
     seconds = []
@@ -149,7 +162,32 @@ def run(job, threads):
     return n / statistics.median(seconds)
 
 
+def serve():
+    epoch = None
+    for line in sys.stdin:
+        req = json.loads(line)
+        try:
+            if req["cmd"] == "build":
+                epoch = None
+                epoch = trainer(req)
+                out = {"ok": True, "torch": torch.__version__}
+            elif req["cmd"] == "epoch":
+                torch.set_num_threads(req["threads"])
+                t0, c0 = time.perf_counter(), time.process_time()
+                epoch()
+                out = {"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0}
+            else:
+                epoch = None
+                out = {"ok": True}
+        except Exception as e:  # reported to the benchmark, which names the model
+            out = {"error": f"{type(e).__name__}: {e}"}
+        print(json.dumps(out), flush=True)
+
+
 def main():
+    if "--serve" in sys.argv:
+        serve()
+        return
     job = json.load(sys.stdin)
     results = {t: run(job, t) for t in job["threads"]}
     best = max(results, key=results.get)

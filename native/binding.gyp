@@ -9,7 +9,7 @@
   "targets": [
     {
       "target_name": "medfed_torch",
-      "sources": ["src/addon.cc", "src/model_wrap.cc", "src/js_util.cc", "src/losses.cc", "src/net.cc", "src/recurrent.cc", "src/train.cc"],
+      "sources": ["src/addon.cc", "src/cpu_cache.cc", "src/model_wrap.cc", "src/js_util.cc", "src/losses.cc", "src/net.cc", "src/recurrent.cc", "src/train.cc"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<(libtorch_include)",

@@ -5,9 +5,11 @@
 #include <torch/csrc/api/include/torch/version.h>
 #include <napi.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "allocator.h"
+#include "cpu_cache.h"
 #include "js_util.h"
 #include "model_wrap.h"
 #include "rng.h"
@@ -52,12 +54,38 @@ static Napi::Value Permutation(const Napi::CallbackInfo& info) {
   });
 }
 
+/** cpuCache(limitBytes?): the caching CPU allocator's counters, after setting its limit when given. */
+static Napi::Value CpuCache(const Napi::CallbackInfo& info) {
+  return guarded(info.Env(), [&]() -> Napi::Value {
+    if (info.Length() > 0 && !info[0].IsUndefined()) setCpuCacheLimit(intValue(info[0], "limitBytes"));
+    const CpuCacheStats s = cpuCacheStats();
+    Napi::Object o = Napi::Object::New(info.Env());
+    o.Set("hits", static_cast<double>(s.hits));
+    o.Set("misses", static_cast<double>(s.misses));
+    o.Set("cachedBytes", static_cast<double>(s.cachedBytes));
+    o.Set("liveBytes", static_cast<double>(s.liveBytes));
+    o.Set("limitBytes", static_cast<double>(s.limitBytes));
+    return o;
+  });
+}
+
+/** MEDFED_TORCH_CACHE_MB: the most freed memory the CPU cache keeps (default 1024; 0 turns it off). */
+static int64_t cacheLimitFromEnv() {
+  const char* v = std::getenv("MEDFED_TORCH_CACHE_MB");
+  if (!v || !*v) return int64_t{1024} << 20;
+  char* end = nullptr;
+  const long long mb = std::strtoll(v, &end, 10);
+  return end && *end == 0 && mb >= 0 ? static_cast<int64_t>(mb) << 20 : int64_t{1024} << 20;
+}
+
 static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   setThreads(1);
   tuneAllocator();
+  installCpuCache(cacheLimitFromEnv());
   exports.Set("NativeModel", NativeModel::Init(env));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads));
+  exports.Set("cpuCache", Napi::Function::New(env, CpuCache));
   exports.Set("dropoutMask", Napi::Function::New(env, DropoutMask));
   exports.Set("permutation", Napi::Function::New(env, Permutation));
   return exports;

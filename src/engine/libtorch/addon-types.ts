@@ -80,6 +80,11 @@ export interface NativeAddon {
   readonly NativeModel: new (description: NativeModelDescription) => NativeModelHandle;
   info(): { torch: string; threads: number; cuda: boolean };
   setNumThreads(n: number): number;
+  /**
+   * The caching CPU allocator (native/src/cpu_cache.h): its counters, after setting the most freed
+   * memory it keeps when `limitBytes` is given (0 releases everything and turns caching off).
+   */
+  cpuCache(limitBytes?: number): { hits: number; misses: number; cachedBytes: number; liveBytes: number; limitBytes: number };
   dropoutMask(seed: number, layerIndex: number, size: number, rate: number): Float32Array;
   permutation(seed: number, epoch: number, n: number): Int32Array;
 }

@@ -72,7 +72,8 @@ test('libtorch model: bad inputs and bad weights are typed errors', { skip: skip
 test('getEngine("libtorch") without the addon names why and how to get it', () => {
   const registry = fileURLToPath(new URL('../../../src/engine/registry.js', import.meta.url));
   const script = `import('${registry}').then(async (r) => { try { await r.getEngine('libtorch'); console.log('loaded'); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message, hint: e.hint })); } const d = await r.defaultEngine((m) => console.log(m)); await r.defaultEngine((m) => console.log(m)); console.log('default', d.name); })`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, MEDFED_LIBTORCH_ADDON: '/nonexistent/medfed_torch.node' } });
+  // No --input-type=module: the threaded tfjs-wasm backend's workers inherit execArgv and refuse it.
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, MEDFED_LIBTORCH_ADDON: '/nonexistent/medfed_torch.node' } });
   const lines = r.stdout.trim().split('\n');
   const err = JSON.parse(lines[0]) as { code: string; message: string; hint: string };
   assert.equal(err.code, ErrorCodes.ENGINE_FAILURE);
