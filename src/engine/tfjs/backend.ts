@@ -4,7 +4,46 @@ import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { ErrorCodes, MedfedError } from '../../core/errors.js';
 import { registerWasmKernels } from './kernels/register.js';
 
-/** The TF.js backends medfed trains on: 'wasm' (SIMD, single thread, the default) and 'cpu' (pure JS reference). */
+let requestedWasmThreads: number | undefined;
+
+/**
+ * Threads for the wasm backend of threads that have not started it yet (1 = tfjs's single-threaded
+ * SIMD build; more = its threaded-SIMD build through wasm-threads/threaded-backend.ts, Node only).
+ * Overrides MEDFED_WASM_THREADS.
+ */
+export function setWasmThreads(threads: number): void {
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw new MedfedError(ErrorCodes.CONFIG_INVALID, `the wasm thread count must be a positive integer, got ${threads}`, {
+      where: 'src/engine/tfjs/backend.ts',
+      hint: 'use 1 for the single-threaded SIMD build, or the number of cores to use',
+    });
+  }
+  requestedWasmThreads = threads;
+}
+
+/**
+ * setWasmThreads's count, else MEDFED_WASM_THREADS, else 1. One thread is the default because on
+ * the shared 2-core machine the threaded build was slower (engine tests 29 s vs 11 s, the 3D CNN
+ * bench slower in each of 4 runs): each parallel XNNPACK op waits for a worker that other processes
+ * have descheduled. Threads are for machines with idle cores (docs/model-spec.md).
+ */
+function wasmThreadCount(): number {
+  if (requestedWasmThreads !== undefined) return requestedWasmThreads;
+  const env = typeof process !== 'undefined' ? process.env?.MEDFED_WASM_THREADS : undefined;
+  if (env !== undefined && env !== '') {
+    const threads = Number(env);
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new MedfedError(ErrorCodes.CONFIG_INVALID, `MEDFED_WASM_THREADS must be a positive integer, got "${env}"`, {
+        where: 'src/engine/tfjs/backend.ts',
+        hint: 'unset it or set 1 for the single-threaded SIMD build, or the number of cores to use',
+      });
+    }
+    return threads;
+  }
+  return 1;
+}
+
+/** The TF.js backends medfed trains on: 'wasm' (SIMD, the default; threads: see setWasmThreads) and 'cpu' (pure JS reference). */
 export type TfjsBackendName = 'wasm' | 'cpu';
 
 const initialised = new Set<TfjsBackendName>();
@@ -13,9 +52,14 @@ const starting = new Map<TfjsBackendName, Promise<void>>();
 
 async function initialise(name: TfjsBackendName): Promise<void> {
   if (name === 'wasm') {
-    // Single-threaded SIMD: multi-threaded wasm did not help on 2 cores (design/engine.md).
+    // tfjs's own loader is single-threaded in Node; more threads go through the threaded-SIMD shim.
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     setThreadsCount(1);
+    const threads = wasmThreadCount();
+    // Node only (the loader uses node: modules); browsers keep tfjs's own loader.
+    if (threads > 1 && typeof process !== 'undefined' && process.versions?.node !== undefined) {
+      (await import('./wasm-threads/threaded-backend.js')).useThreadedWasm(threads);
+    }
   }
   let ok = false;
   try {
@@ -24,7 +68,7 @@ async function initialise(name: TfjsBackendName): Promise<void> {
   } catch (e) {
     throw new MedfedError(ErrorCodes.ENGINE_FAILURE, `TF.js backend "${name}" failed to start: ${String(e)}`, {
       where: 'src/engine/tfjs/backend.ts',
-      hint: 'use the "tfjs-cpu" engine, or check that @tensorflow/tfjs-backend-wasm and its .wasm files are installed',
+      hint: 'use the "tfjs-cpu" engine, or check that @tensorflow/tfjs-backend-wasm and its .wasm files are installed (with MEDFED_WASM_THREADS > 1: unset it to use the single-threaded build)',
       cause: e,
     });
   }

@@ -97,6 +97,9 @@ for (const filterSize of [[2, 2, 2], [3, 3, 3], [1, 2, 3]] as Triple[]) {
     for (const pad of ['valid', 'same'] as Pad[]) poolCases.push({ x: [2, 5, 6, 7, 3], filterSize, strides, pad });
   }
 }
+// Disjoint windows with gaps between them and with a different size per axis (MaxPool3DGrad's one-pass path).
+poolCases.push({ x: [2, 7, 8, 9, 3], filterSize: [2, 2, 2], strides: [3, 3, 3], pad: 'valid' });
+poolCases.push({ x: [2, 5, 6, 7, 3], filterSize: [1, 2, 3], strides: [1, 2, 3], pad: 'valid' });
 
 /** Inputs: mixed signs and all negative (every window <= 0: the stock wasm bug). */
 function poolInputs(size: number, seed: number): [string, Float32Array][] {

@@ -116,32 +116,44 @@ function maxPool3d(args: { inputs: { x: TensorInfo }; attrs: Pool3DAttrs; backen
 }
 
 /**
- * Non-overlapping windows (stride >= window on every axis, no padding: the usual pool-by-2) with
- * the pooled values known: each window routes dy[o] to its first input (in (depth, row, column)
- * order) equal to y[o]; windows do not overlap, so no accumulation is needed.
+ * Non-overlapping windows (stride >= window on every axis, no padding: the usual pool-by-2), in one
+ * pass: each window's first maximum (in (depth, row, column) order) is found from x and receives
+ * dy; windows do not overlap, so no accumulation is needed and dx is written once (after a zero
+ * fill for the inputs no window covers). The window's element offsets are precomputed, so the
+ * inner loop is a compare over kd*kh*kw values of one channel.
  */
-function gradDisjoint(x: Float32Array, y: Float32Array, g: Float32Array, dx: Float32Array, info: backend_util.Conv3DInfo): void {
+function gradDisjoint(x: Float32Array, g: Float32Array, dx: Float32Array, info: backend_util.Conv3DInfo): void {
   const { batchSize, inDepth, inHeight, inWidth, inChannels: c, outDepth, outHeight, outWidth } = info;
   const { strideDepth, strideHeight, strideWidth, filterDepth, filterHeight, filterWidth } = info;
-  const taken = new Uint8Array(c);
+  const offsets = new Int32Array(filterDepth * filterHeight * filterWidth);
+  let k = 0;
+  for (let z = 0; z < filterDepth; z++) {
+    for (let r = 0; r < filterHeight; r++) {
+      for (let q = 0; q < filterWidth; q++) offsets[k++] = ((z * inHeight + r) * inWidth + q) * c;
+    }
+  }
+  const taps = offsets.length;
+  const rowStep = strideHeight * inWidth * c;
+  const colStep = strideWidth * c;
   let o = 0;
   for (let b = 0; b < batchSize; b++) {
     for (let od = 0; od < outDepth; od++) {
       for (let oh = 0; oh < outHeight; oh++) {
-        for (let ow = 0; ow < outWidth; ow++, o += c) {
-          taken.fill(0);
-          for (let z = od * strideDepth, zEnd = z + filterDepth; z < zEnd; z++) {
-            for (let r = oh * strideHeight, rEnd = r + filterHeight; r < rEnd; r++) {
-              let i = (((b * inDepth + z) * inHeight + r) * inWidth + ow * strideWidth) * c;
-              for (let q = 0; q < filterWidth; q++, i += c) {
-                for (let ch = 0; ch < c; ch++) {
-                  if (taken[ch] === 0 && x[i + ch] === y[o + ch]) {
-                    taken[ch] = 1;
-                    dx[i + ch] = g[o + ch];
-                  }
-                }
+        let base = ((b * inDepth + od * strideDepth) * inHeight * inWidth) * c + oh * rowStep;
+        for (let ow = 0; ow < outWidth; ow++, base += colStep) {
+          for (let ch = 0; ch < c; ch++, o++) {
+            let at = base + ch;
+            let best = x[at];
+            for (let t = 1; t < taps; t++) {
+              const i = base + offsets[t] + ch;
+              const v = x[i];
+              // Strictly greater keeps the first maximum.
+              if (v > best) {
+                best = v;
+                at = i;
               }
             }
+            dx[at] = g[o];
           }
         }
       }
@@ -157,14 +169,12 @@ function maxPool3dGrad(args: { inputs: { dy: TensorInfo; input: TensorInfo }; at
     info.strideDepth >= info.filterDepth &&
     info.strideHeight >= info.filterHeight &&
     info.strideWidth >= info.filterWidth;
-  const pooled = disjoint ? separableMax(backend, inputs.input, info, attrs) : null;
   const out = backend.makeOutput([...inputs.input.shape], 'float32');
   const g = heapF32(backend, inputs.dy);
   const dx = heapF32(backend, out);
   dx.fill(0);
-  if (pooled) {
-    gradDisjoint(heapF32(backend, inputs.input), heapF32(backend, pooled), g, dx, info);
-    release(backend, pooled);
+  if (disjoint) {
+    gradDisjoint(heapF32(backend, inputs.input), g, dx, info);
     return out;
   }
   const where = windowArgmax(heapF32(backend, inputs.input), info);
