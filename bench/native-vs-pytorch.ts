@@ -1,22 +1,14 @@
 import { parseModelSpec } from '../src/core/model-params.js';
-import type { ModelSpecInput } from '../src/core/model-spec.js';
 import type { NativeAddon } from '../src/engine/libtorch/addon-types.js';
 import { getEngine } from '../src/engine/registry.js';
 import { syntheticData } from './bench-models.js';
 import type { PytorchTrainer, EpochTime } from './pytorch-baseline.js';
 import type { BenchEntry } from './result.js';
+import type { TrainBenchConfig } from './train-throughput.js';
 import { median } from './timing.js';
 
-export interface PairedConfig {
-  readonly id: string;
-  readonly spec: ModelSpecInput;
-  /** Samples per epoch (one timed repeat). */
-  readonly samples: number;
-  readonly batch: number;
-  /** Timed epochs per side and thread count. */
-  readonly repeats: number;
-  /** Untimed epochs per side and thread count, before the timed ones. */
-  readonly warmup: number;
+/** The model, data and repeat counts as the single-engine bench takes them (train-throughput.ts). */
+export interface PairedConfig extends Pick<TrainBenchConfig, 'id' | 'spec' | 'samples' | 'batch' | 'repeats' | 'warmup'> {
   /** Intra-op thread counts tried on both sides; each side's figure is its fastest. */
   readonly threads: readonly number[];
 }
