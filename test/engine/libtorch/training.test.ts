@@ -115,10 +115,15 @@ test('libtorch trains off the main thread: timers keep firing during training', 
   };
   const model = await build('libtorch', spec);
   const data = randomData([16, 16, 1], 512, 2, 'softmax_cross_entropy', 1);
+  // Calibrate: as many epochs as take at least ~300 ms on this machine (the engine got faster
+  // over time; a fixed workload became too short to tell a blocked loop from a free one).
+  const t0 = Date.now();
+  await model.train(data, { epochs: 1, batchSize: 32, optimizer: { name: 'adam', lr: 1e-3 }, seed: 1 });
+  const epochs = Math.min(200, Math.max(2, Math.ceil(300 / Math.max(1, Date.now() - t0))));
   let ticks = 0;
   const timer = setInterval(() => ticks++, 5);
   const started = Date.now();
-  await model.train(data, { epochs: 2, batchSize: 32, optimizer: { name: 'adam', lr: 1e-3 }, seed: 1 });
+  await model.train(data, { epochs, batchSize: 32, optimizer: { name: 'adam', lr: 1e-3 }, seed: 1 });
   const ms = Date.now() - started;
   clearInterval(timer);
   model.dispose();
