@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
+import { FILTER_BY_ROWS_MAX_CHANNELS, useFilterByRows } from '../../../src/engine/tfjs/kernels/conv3d-filter-rows.js';
 import { assertClose, assertSameOnBackends, onBackend, randomValues, valuesOn } from './backend-compare.js';
 
 type Pad = 'valid' | 'same';
@@ -21,6 +22,13 @@ for (const strides of [[1, 1, 1], [2, 2, 2], [2, 1, 2]] as Triple[]) {
 }
 cases.push({ x: [3, 4, 4, 4, 5], filter: [1, 1, 1, 5, 3], strides: [1, 1, 1], pad: 'valid' }); // 1x1x1 head
 cases.push({ x: [2, 10, 10, 10, 1], filter: [3, 3, 3, 1, 4], strides: [1, 1, 1], pad: 'valid' }); // benchmark's first layer, smaller
+// Filter gradient by rows (conv3d-filter-rows.ts): one channel with strides and both paddings, the
+// largest channel count on that path (16) and the smallest on the depth-folded conv2d path (17).
+cases.push({ x: [2, 9, 11, 10, 1], filter: [3, 3, 3, 1, 4], strides: [2, 2, 2], pad: 'same' });
+cases.push({ x: [1, 6, 9, 7, 1], filter: [2, 3, 4, 1, 3], strides: [1, 2, 1], pad: 'valid' });
+cases.push({ x: [1, 7, 8, 9, 1], filter: [3, 4, 2, 1, 2], strides: [2, 1, 2], pad: 'same' });
+cases.push({ x: [1, 4, 5, 6, 16], filter: [3, 2, 3, 16, 2], strides: [1, 1, 1], pad: 'same' });
+cases.push({ x: [1, 5, 5, 6, 17], filter: [2, 3, 3, 17, 2], strides: [2, 2, 2], pad: 'valid' });
 
 function outShape(c: Conv3dCase): number[] {
   return tf.backend_util.computeConv3DInfo(c.x, c.filter, c.strides, 1, c.pad).outShape;
@@ -70,6 +78,14 @@ test('Conv3DBackpropFilterV2 on wasm matches the cpu backend (the stock kernel i
       `Conv3DBackpropFilterV2 ${name(c)}`,
     );
   }
+});
+
+test('the filter-gradient cases cover both wasm paths (by rows up to 16 channels, depth-folded conv2d above)', () => {
+  const byRows = cases.map((c) => useFilterByRows(tf.backend_util.computeConv3DInfo(c.x, c.filter, c.strides, 1, c.pad)));
+  assert.ok(byRows.includes(true) && byRows.includes(false), `paths taken: ${byRows}`);
+  assert.equal(FILTER_BY_ROWS_MAX_CHANNELS, 16);
+  assert.equal(byRows[cases.length - 2], true, 'C = 16 takes the rows path');
+  assert.equal(byRows[cases.length - 1], false, 'C = 17 takes the conv2d path');
 });
 
 test('a hand-computed 3D convolution: 2x2x2 ones filter over 0..7 with same padding', async () => {

@@ -20,7 +20,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { ErrorCodes, MedfedError } from '../../../core/errors.js';
-import { conv3dFilterSparse, nonZeroIndices, SPARSE_FILTER_GRAD_MAX_FRACTION } from './conv3d-filter-sparse.js';
+import { conv3dFilterByRows, useFilterByRows } from './conv3d-filter-rows.js';
 import { alias, heapF32, release, runKernel, transpose, type BackendWasm } from './wasm-backend.js';
 
 type Shape5 = [number, number, number, number, number];
@@ -175,10 +175,7 @@ function conv3dBackpropFilter(args: {
 }): TensorInfo {
   const { inputs, attrs, backend } = args;
   const ci = info(Conv3DBackpropFilterV2, inputs.x.shape as Shape5, attrs.filterShape, attrs);
-  const voxels = ci.batchSize * ci.outDepth * ci.outHeight * ci.outWidth;
-  const sparse = process.env.W3D2_PATH === 'old' ? null : nonZeroIndices(heapF32(backend, inputs.dy), process.env.W3D2_PATH === 'sparse' ? voxels * ci.outChannels : Math.floor(voxels * ci.outChannels * SPARSE_FILTER_GRAD_MAX_FRACTION));
-  if (process.env.W3D2_DEBUG) { const a = heapF32(backend, inputs.dy); let nz = 0; for (let i = 0; i < a.length; i += ci.outChannels) { let any = false; for (let o = 0; o < ci.outChannels; o++) if (a[i + o] !== 0) nz++; } console.log("nz fraction", ci.outShape.join("x"), nz / voxels / ci.outChannels, sparse !== null); }
-  if (sparse !== null) return conv3dFilterSparse(backend, inputs.x, inputs.dy, sparse, ci);
+  if (useFilterByRows(ci)) return conv3dFilterByRows(backend, inputs.x, inputs.dy, ci);
   const { batchSize: n, outDepth: od, outHeight: oh, outWidth: ow, outChannels: co } = ci;
   const [kd, kh, kw, c] = attrs.filterShape;
   const xf = gatherDepthTaps(backend, inputs.x, ci);
