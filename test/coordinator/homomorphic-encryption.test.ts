@@ -13,7 +13,7 @@ import { heRoundLayout } from '../../src/privacy/he/federated.js';
 import { makeCkksParams } from '../../src/privacy/he/params.js';
 import { HeMessageKind } from '../../src/privacy/he/wire.js';
 import { withHomomorphicEncryption } from '../../src/site/homomorphic-encryption-site.js';
-import { getStrategy, parseStrategyOptions } from '../../src/strategies/registry.js';
+import { plainRunOptions } from '../fixtures/federated-run-options.js';
 import type { SiteConnection } from '../../src/transport/transport.js';
 import { examples, layout, plus, shift, shiftingTrainer } from './shifting-sites.js';
 
@@ -55,19 +55,7 @@ function sites(seen: Seen, drop?: { site: string; stage: string }): SiteConnecti
 
 function options(conns: SiteConnection[], strategyName = 'fedavg'): FederatedRunOptions {
   return {
-    jobId: 'he-job',
-    sites: conns,
-    strategyName,
-    strategyOptions: {},
-    strategy: getStrategy(strategyName).createServer(parseStrategyOptions(strategyName, {}, 'strategy'), layout),
-    layout,
-    initial: initialWeights(layout, 1),
-    rounds: 2,
-    fractionFit: 1,
-    minSites: 3,
-    seed: 3,
-    training: { epochs: 1, batchSize: 8, optimizer: { name: 'sgd', lr: 0.1 } },
-    evaluateSites: false,
+    ...plainRunOptions({ jobId: 'he-job', sites: conns, layout, initial: initialWeights(layout, 1), rounds: 2, seed: 3, batchSize: 8, strategyName }),
     homomorphicEncryption: { params, exampleTotal: EXAMPLE_TOTAL },
   };
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { initialWeights } from '../../src/core/model-params.js';
 import type { Weights } from '../../src/core/tensors.js';
 import { runFederated, type FederatedRunOptions } from '../../src/coordinator/federated-run.js';
-import { getStrategy, parseStrategyOptions } from '../../src/strategies/registry.js';
+import { plainRunOptions } from '../fixtures/federated-run-options.js';
 import { withSecureAggregation } from '../../src/site/secure-aggregation-site.js';
 import type { SiteConnection } from '../../src/transport/transport.js';
 import { examples, layout, plus, shift, shiftingTrainer } from './shifting-sites.js';
@@ -34,21 +34,8 @@ function sites(drop: { site: string; stage: string } | undefined, seen: Seen): S
 }
 
 function options(conns: SiteConnection[], strategyName = 'fedavg', secure = true): FederatedRunOptions {
-  const opts = parseStrategyOptions(strategyName, {}, 'strategy');
   return {
-    jobId: 'secure-job',
-    sites: conns,
-    strategyName,
-    strategyOptions: {},
-    strategy: getStrategy(strategyName).createServer(opts, layout),
-    layout,
-    initial: initialWeights(layout, 1),
-    rounds: 2,
-    fractionFit: 1,
-    minSites: 3,
-    seed: 3,
-    training: { epochs: 1, batchSize: 8, optimizer: { name: 'sgd', lr: 0.1 } },
-    evaluateSites: false,
+    ...plainRunOptions({ jobId: 'secure-job', sites: conns, layout, initial: initialWeights(layout, 1), rounds: 2, seed: 3, batchSize: 8, strategyName }),
     ...(secure ? { secureAggregation: { clipRange: 1, modulusBits: 32, exampleScale: 50 } } : {}),
   };
 }

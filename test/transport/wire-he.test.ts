@@ -5,7 +5,7 @@ import { initialWeights, modelLayout } from '../../src/core/model-params.js';
 import { runFederated } from '../../src/coordinator/federated-run.js';
 import { makeCkksParams } from '../../src/privacy/he/params.js';
 import { withHomomorphicEncryption } from '../../src/site/homomorphic-encryption-site.js';
-import { getStrategy, parseStrategyOptions } from '../../src/strategies/registry.js';
+import { plainRunOptions } from '../fixtures/federated-run-options.js';
 import { joinRequest, splitRequest } from '../../src/transport/grpc/wire-codec.js';
 import { wireRequestSchema } from '../../src/transport/grpc/wire-schemas.js';
 import { shiftingFit, throughWire, wire } from './wire-roundtrip.js';
@@ -22,19 +22,7 @@ test('a CKKS run whose every message crosses the wire codec (header JSON + blobs
     }),
   );
   const result = await runFederated({
-    jobId: 'wire-he',
-    sites: conns,
-    strategyName: 'fedavg',
-    strategyOptions: {},
-    strategy: getStrategy('fedavg').createServer(parseStrategyOptions('fedavg', {}, 's'), layout),
-    layout,
-    initial,
-    rounds: 1,
-    fractionFit: 1,
-    minSites: 3,
-    seed: 1,
-    training: { epochs: 1, batchSize: 4, optimizer: { name: 'sgd', lr: 0.1 } },
-    evaluateSites: false,
+    ...plainRunOptions({ jobId: 'wire-he', sites: conns, layout, initial, rounds: 1, seed: 1, batchSize: 4 }),
     homomorphicEncryption: { params: makeCkksParams(), exampleTotal: 18 },
   });
   assert.deepEqual(stages.sort(), [...ids.map(() => 'decrypt'), ...ids.map(() => 'key-share'), ...ids.map(() => 'public-key')]);

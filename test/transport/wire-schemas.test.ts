@@ -42,7 +42,7 @@ test('the wire refuses a malformed DP-SGD block and unknown training keys', () =
 test('a secure-aggregation run whose every message crosses the wire codec (header JSON + blobs) gives the same mean', async () => {
   const { initialWeights, modelLayout } = await import('../../src/core/model-params.js');
   const { runFederated } = await import('../../src/coordinator/federated-run.js');
-  const { getStrategy, parseStrategyOptions } = await import('../../src/strategies/registry.js');
+  const { plainRunOptions } = await import('../fixtures/federated-run-options.js');
   const { withSecureAggregation } = await import('../../src/site/secure-aggregation-site.js');
   const { shiftingFit, throughWire } = await import('./wire-roundtrip.js');
   const layout = modelLayout({ inputShape: [4], layers: [{ type: 'dense', units: 3 }], loss: 'softmax_cross_entropy' });
@@ -53,19 +53,7 @@ test('a secure-aggregation run whose every message crosses the wire codec (heade
     throughWire(siteId, withSecureAggregation(siteId, shiftingFit(siteId, i)), { inbound: (req) => req.kind === 'secagg' && secaggMessages++ }),
   );
   const result = await runFederated({
-    jobId: 'wire-secure',
-    sites: conns,
-    strategyName: 'fedavg',
-    strategyOptions: {},
-    strategy: getStrategy('fedavg').createServer(parseStrategyOptions('fedavg', {}, 's'), layout),
-    layout,
-    initial,
-    rounds: 1,
-    fractionFit: 1,
-    minSites: 3,
-    seed: 1,
-    training: { epochs: 1, batchSize: 4, optimizer: { name: 'sgd', lr: 0.1 } },
-    evaluateSites: false,
+    ...plainRunOptions({ jobId: 'wire-secure', sites: conns, layout, initial, rounds: 1, seed: 1, batchSize: 4 }),
     secureAggregation: { clipRange: 1, modulusBits: 32, exampleScale: 10 },
   });
   assert.equal(secaggMessages, 3 * ids.length, 'share, mask and unmask for every site');
