@@ -75,3 +75,20 @@ export function randomValues(size: number, seed: number, lo = -1, hi = 1): Float
   }
   return out;
 }
+
+/** One engine's training outcome: the result's step count and loss, and the trained weights. */
+export interface TrainedOutcome {
+  readonly r: { readonly steps: number; readonly loss: number };
+  readonly w: ReadonlyMap<string, { readonly data: ArrayLike<number> }>;
+}
+
+/** Same steps, loss within rtol and every weight within rtol of the reference engine's. */
+export function assertSameTraining(actual: TrainedOutcome, reference: TrainedOutcome, rtol: number, lossLabel = 'loss'): void {
+  assert.equal(actual.r.steps, reference.r.steps);
+  assertClose([actual.r.loss], [reference.r.loss], rtol, lossLabel);
+  for (const [name, t] of reference.w) {
+    const a = actual.w.get(name);
+    assert.ok(a, `weight ${name} missing`);
+    assertClose(a.data, t.data, rtol, name);
+  }
+}

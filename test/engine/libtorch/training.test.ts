@@ -6,7 +6,7 @@ import { Rng } from '../../../src/core/random.js';
 import type { TrainOptions } from '../../../src/engine/engine.js';
 import { getEngine } from '../../../src/engine/registry.js';
 import { dropoutMask } from '../../../src/engine/tfjs/dropout-mask.js';
-import { assertClose } from '../kernels/backend-compare.js';
+import { assertSameTraining } from '../kernels/backend-compare.js';
 import { randomData, weightsEqual } from '../engine-helpers.js';
 import { nativeAddon, skipNative } from './native-available.js';
 
@@ -79,9 +79,7 @@ for (const v of variants) {
       model.dispose();
     }
     const [ref, nat] = results;
-    assert.equal(nat.r.steps, ref.r.steps);
-    assertClose([nat.r.loss], [ref.r.loss], 1e-4, 'mean loss of the last epoch');
-    for (const [name, t] of ref.w) assertClose(nat.w.get(name)!.data, t.data, 1e-4, name);
+    assertSameTraining(nat, ref, 1e-4, 'mean loss of the last epoch');
   });
 }
 
@@ -102,9 +100,7 @@ test('libtorch DP-SGD follows the TF.js engine for the same sampling and noise s
     model.dispose();
   }
   const [ref, nat] = results;
-  assert.equal(nat.r.steps, ref.r.steps);
-  assertClose([nat.r.loss], [ref.r.loss], 1e-4, 'loss');
-  for (const [name, t] of ref.w) assertClose(nat.w.get(name)!.data, t.data, 1e-4, name);
+  assertSameTraining(nat, ref, 1e-4);
 });
 
 test('libtorch trains off the main thread: timers keep firing during training', { skip: skipNative }, async () => {
